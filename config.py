@@ -1,0 +1,113 @@
+"""Configuration classes, read from the environment.
+
+`create_app()` picks one by the REVIEWAPP_CONFIG variable (development by
+default). Production refuses to start without a SECRET_KEY.
+"""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def _database_url(default):
+    url = os.environ.get("DATABASE_URL", default)
+    # psycopg 3 is the driver we ship; plain postgres:// URLs from hosting
+    # panels would otherwise pick psycopg2.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    INSTANCE_DIR = Path(os.environ.get("REVIEWAPP_INSTANCE", BASE_DIR / "instance"))
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'reviewapp.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_FOLDER = Path(os.environ.get("UPLOAD_FOLDER", INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH_MB", 64) * 1024 * 1024
+
+    # Links in e-mails are built from this, never from the request's Host.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/")
+
+    LANGUAGES = {"zh": "简体中文", "en": "English"}
+    BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LOCALE", "zh")
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Shanghai")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "reviewapp" / "translations")
+
+    # Mail: "outbox" keeps messages in the database for the admin to read
+    # (development); "smtp" sends them after the request's commit.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@reviewapp.local")
+
+    # Sign-in throttling; storage is Redis in production so that every app
+    # process shares the counters.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    # How many reverse proxies in front of us may set X-Forwarded-For.
+    TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+
+    PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
+    INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 14)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session; long forms must not expire
+
+    RECOMMENDING_UNITS_CSV = os.environ.get("RECOMMENDING_UNITS_CSV")
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = Config.SECRET_KEY or "development-only-not-secret"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-only"
+    SQLALCHEMY_DATABASE_URI = _database_url(
+        os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:"))
+    MAIL_BACKEND = "outbox"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    PUBLIC_BASE_URL = "https://reviewapp.example.org"
+    BABEL_DEFAULT_LOCALE = "en"
+
+
+class ProductionConfig(Config):
+    @classmethod
+    def check(cls):
+        if not cls.SECRET_KEY:
+            raise RuntimeError("SECRET_KEY must be set in production.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

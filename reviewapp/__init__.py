@@ -1,0 +1,86 @@
+"""reviewapp: the excellent-case collection, from submission to published book."""
+import os
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import CONFIGS
+
+
+def create_app(config_name=None, **overrides):
+    """Build the app. `config_name` is development, testing or production
+    (default: $REVIEWAPP_CONFIG or development); `overrides` win over it."""
+    config_name = config_name or os.environ.get("REVIEWAPP_CONFIG", "development")
+    config_class = CONFIGS[config_name]
+    if hasattr(config_class, "check"):
+        config_class.check()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    app = Flask(__name__, template_folder=os.path.join(root, "templates"))
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+    os.makedirs(app.config["INSTANCE_DIR"], exist_ok=True)
+
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+
+    from .cli import register_commands
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app):
+    from . import models  # noqa: F401  (every table joins the metadata)
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+
+
+def _load_user(session_id):
+    from .auth.models import User
+    from .extensions import db
+
+    user_id, _, nonce = (session_id or "").partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_nonce != nonce:
+        return None
+    return user
+
+
+def _register_blueprints(app):
+    from .admin.routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .campaigns.routes import bp as campaigns_bp
+    from .dashboard.routes import bp as dashboard_bp
+
+    for blueprint in (dashboard_bp, auth_bp, campaigns_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_request_hooks(app):
+    from .access import refuse_undeclared
+    from .errors import register_error_handlers
+    from .templating import register_template_helpers
+    from .security import add_security_headers
+
+    app.before_request(refuse_undeclared)
+    app.after_request(add_security_headers)
+    register_error_handlers(app)
+    register_template_helpers(app)

@@ -1,0 +1,1 @@
+"""The department's administration pages: people, registrations, invitations, outbox."""

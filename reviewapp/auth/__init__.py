@@ -1,0 +1,1 @@
+"""Accounts, roles, sign-in, password reset, invitations and registration."""

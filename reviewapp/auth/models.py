@@ -1,0 +1,118 @@
+"""User accounts and the four roles of the collection."""
+import enum
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_base import enum_column_type
+from ..timezones import UTCDateTime, utcnow
+
+_hasher = PasswordHasher()
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    UNIT = "unit"
+    EXPERT = "expert"
+    ORGANIZATION = "organization"
+
+    @property
+    def label(self):
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.UNIT: _l("Recommending unit"),
+    Role.EXPERT: _l("Expert"),
+    Role.ORGANIZATION: _l("Organization"),
+}
+
+
+def new_session_nonce():
+    return secrets.token_hex(16)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column_type(Role), index=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Rotated at sign-out and password change: every cookie that carries the
+    # old value stops working, on every device.
+    session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("recommending_units.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization = relationship("Organization", back_populates="users")
+    unit = relationship("RecommendingUnit", back_populates="users")
+
+    def __repr__(self):
+        return f"<User {self.email} {self.role}>"
+
+    # Flask-Login: the cookie names the user *and* the current nonce.
+    def get_id(self):
+        return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def is_active(self):
+        return self.active
+
+    def set_password(self, password):
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password):
+        if not self.password_hash:
+            return False
+        try:
+            _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if _hasher.check_needs_rehash(self.password_hash):
+            self.set_password(password)
+        return True
+
+    def rotate_session(self):
+        self.session_nonce = new_session_nonce()
+
+    def has_role(self, *roles):
+        return self.role in roles
+
+
+class Invitation(db.Model):
+    """An e-mailed link that lets an expert or unit user create their account."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(enum_column_type(Role))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("recommending_units.id"))
+    # Only a hash is stored, so a database leak does not hand out accounts.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit = relationship("RecommendingUnit")
+    invited_by = relationship("User", foreign_keys=[invited_by_id])
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None and self.expires_at > utcnow()

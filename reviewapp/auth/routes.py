@@ -1,0 +1,132 @@
+"""Sign-in and sign-out, self-registration, password reset, invitations, language."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..access import allow, public
+from ..extensions import db, limiter
+from ..i18n import current_language
+from ..security import safe_next_path
+from ..units.models import RecommendingUnit
+from . import operations
+from .forms import (AcceptInvitationForm, ForgotPasswordForm, RegistrationForm,
+                    ResetPasswordForm, SignInForm)
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = operations.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_l("Wrong e-mail or password."))
+        else:
+            operations.sign_in(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(safe_next_path(request.args.get("next")))
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@allow()
+def sign_out():
+    operations.sign_out(current_user._get_current_object())
+    db.session.commit()
+    flash(_l("You have signed out."), "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+def _unit_choices():
+    units = db.session.scalars(db.select(RecommendingUnit).order_by(
+        RecommendingUnit.registration_order)).all()
+    return [(u.id, u.name) for u in units if u.province is None]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    form = RegistrationForm(unit_choices=_unit_choices())
+    if form.validate_on_submit():
+        data = dict(form.data, locale=current_language())
+        try:
+            user = operations.register_organization(data)
+        except operations.AccountError as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            operations.sign_in(user)
+            db.session.commit()
+            flash(_l("Welcome! Your organization is registered."), "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@public
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        operations.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_l("If an account exists for that address, we have sent it a link to reset the password."),
+              "info")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    user = operations.user_for_reset_token(token)
+    if user is None:
+        flash(_l("This link is invalid, already used or expired. Ask for a new one."), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        operations.reset_password(user, form.password.data)
+        db.session.commit()
+        flash(_l("Your password has been changed. Please sign in."), "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token):
+    invitation = operations.invitation_for_token(token)
+    if invitation is None:
+        flash(_l("This invitation is invalid, already used or expired. Ask the administrator for a new one."),
+              "error")
+        return redirect(url_for("auth.sign_in"))
+    form = AcceptInvitationForm(name=invitation.name)
+    if form.validate_on_submit():
+        try:
+            user = operations.accept_invitation(invitation, form.name.data, form.password.data)
+        except operations.AccountError as error:
+            flash(error.message, "error")
+        else:
+            operations.sign_in(user)
+            db.session.commit()
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+
+
+@bp.post("/language")
+@public
+def set_language():
+    locale = request.form.get("locale")
+    if locale in current_app.config["LANGUAGES"]:
+        user = current_user if current_user.is_authenticated else None
+        operations.set_locale(user, locale)
+        db.session.commit()
+    return redirect(safe_next_path(request.form.get("next")))

@@ -1,0 +1,109 @@
+"""The campaign form: windows, quotas, themes and rubric."""
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, Form,
+                     FormField, HiddenField, IntegerField, StringField, TextAreaField)
+from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
+
+from ..forms_common import max_length, required
+from .rubric import LevelsError, parse_levels
+
+_DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _window_field(label):
+    return DateTimeLocalField(label, format=_DATETIME_FORMAT, validators=[required()])
+
+
+class CriterionForm(Form):
+    key = StringField(_l("Key"), validators=[Optional(), Regexp(r"^[a-z_]{1,40}$", message=_l(
+        "Lower-case letters and underscores only."))])
+    name_zh = StringField(_l("Name (Chinese)"), validators=[Optional(), max_length(100)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), max_length(100)])
+    weight = DecimalField(_l("Weight"), places=3, validators=[Optional(), NumberRange(
+        min=0.001, max=100, message=_l("A weight between 0.001 and 100."))])
+    description_zh = TextAreaField(_l("Description (Chinese)"), validators=[Optional()])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Optional()])
+    levels = TextAreaField(_l("Score levels"), validators=[Optional()],
+                           description=_l("One line per band: 0-3 | 中文 | English"))
+
+    def is_blank(self):
+        return not (self.key.data or self.name_zh.data or self.name_en.data)
+
+
+class CampaignForm(FlaskForm):
+    version = HiddenField()
+    year = IntegerField(_l("Year"), validators=[required(), NumberRange(min=2000, max=2100)])
+    slug = StringField(_l("Short name in addresses"), validators=[
+        required(), Regexp(r"^[a-z0-9-]{2,40}$", message=_l("2–40 lower-case letters, digits or hyphens."))])
+    title_zh = StringField(_l("Title (Chinese)"), validators=[required(), max_length(200)])
+    title_en = StringField(_l("Title (English)"), validators=[required(), max_length(200)])
+    call_text_zh = TextAreaField(_l("Call text (Chinese)"), validators=[Optional()])
+    call_text_en = TextAreaField(_l("Call text (English)"), validators=[Optional()])
+    timezone = StringField(_l("Time zone"), default="Asia/Shanghai", validators=[required()],
+                           description=_l("Deadlines are shown and enforced in this zone."))
+    submission_opens = _window_field(_l("Submission opens"))
+    submission_closes = _window_field(_l("Submission closes"))
+    recommendation_closes = _window_field(_l("Recommendation closes"))
+    review_opens = _window_field(_l("Review opens"))
+    review_closes = _window_field(_l("Review closes"))
+    reviewers_per_case = IntegerField(_l("Reviewers per case"), default=3,
+                                      validators=[required(), NumberRange(min=1, max=15)])
+    selection_quota = IntegerField(_l("Cases to select"), default=100,
+                                   validators=[required(), NumberRange(min=1, max=10000)])
+    unit_quota = IntegerField(_l("Recommendations per unit"), default=10,
+                              validators=[required(), NumberRange(min=1, max=10000)])
+    allow_direct_submission = BooleanField(_l("Allow direct submission without a recommending unit"))
+    score_min = IntegerField(_l("Lowest score"), default=0, validators=[NumberRange(min=0, max=100)])
+    score_max = IntegerField(_l("Highest score"), default=10, validators=[NumberRange(min=1, max=100)])
+    themes = TextAreaField(_l("Themes"), description=_l("One per line: 中文 | English"),
+                           validators=[Optional()])
+    criteria = FieldList(FormField(CriterionForm), min_entries=4, max_entries=12)
+
+    def validate_timezone(self, field):
+        if field.data not in available_timezones():
+            raise ValidationError(_l("Unknown time zone; use a name such as Asia/Shanghai."))
+
+    def validate_submission_closes(self, field):
+        self._after(field, self.submission_opens)
+
+    def validate_recommendation_closes(self, field):
+        self._after(field, self.submission_closes, strict=False)
+
+    def validate_review_opens(self, field):
+        self._after(field, self.recommendation_closes, strict=False)
+
+    def validate_review_closes(self, field):
+        self._after(field, self.review_opens)
+
+    def validate_score_max(self, field):
+        if self.score_min.data is not None and field.data is not None and field.data <= self.score_min.data:
+            raise ValidationError(_l("The highest score must be above the lowest."))
+
+    def validate_themes(self, field):
+        for number, line in enumerate((field.data or "").splitlines(), start=1):
+            if line.strip() and "|" not in line:
+                raise ValidationError(_l("Line %(n)d: write “中文 | English”.", n=number))
+
+    def validate_criteria(self, field):
+        filled = [entry.form for entry in field.entries if not entry.form.is_blank()]
+        if not filled:
+            raise ValidationError(_l("The rubric needs at least one criterion."))
+        for criterion in filled:
+            for name in ("key", "name_zh", "name_en", "weight"):
+                if not getattr(criterion, name).data:
+                    getattr(criterion, name).errors.append(_l("This field is required."))
+                    raise ValidationError(_l("Complete or clear every criterion."))
+            try:
+                parse_levels(criterion.levels.data, self.score_min.data or 0, self.score_max.data or 10)
+            except LevelsError as error:
+                criterion.levels.errors.append(error.message)
+                raise ValidationError(_l("Correct the score levels."))
+
+    def _after(self, field, earlier, strict=True):
+        if field.data and earlier.data and (field.data < earlier.data or
+                                            (strict and field.data == earlier.data)):
+            raise ValidationError(_l("Must be after “%(other)s”.", other=earlier.label.text))
+

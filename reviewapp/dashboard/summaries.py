@@ -1,0 +1,61 @@
+"""What each role's dashboard shows: counts and the next step to take."""
+from sqlalchemy import func
+
+from ..auth.models import Invitation, Role, User
+from ..campaigns.phases import phase_at
+from ..campaigns.queries import latest_campaign
+from ..cases.models import Case
+from ..cases.workflow import CaseState
+from ..extensions import db
+from ..organizations.models import Organization
+from ..timezones import utcnow
+
+
+def cases_by_state(*filters):
+    rows = db.session.execute(
+        db.select(Case.state, func.count()).filter(*filters).group_by(Case.state)).all()
+    counts = {state: 0 for state in CaseState}
+    counts.update({state: n for state, n in rows})
+    return counts
+
+
+def admin_summary():
+    campaign = latest_campaign()
+    return {
+        "campaign": campaign,
+        "phase": phase_at(campaign) if campaign else None,
+        "organizations": db.session.scalar(db.select(func.count(Organization.id))),
+        "experts": db.session.scalar(db.select(func.count(User.id)).filter_by(role=Role.EXPERT)),
+        "unit_users": db.session.scalar(db.select(func.count(User.id)).filter_by(role=Role.UNIT)),
+        "pending_invitations": db.session.scalar(db.select(func.count(Invitation.id)).filter(
+            Invitation.accepted_at.is_(None), Invitation.expires_at > utcnow())),
+        "cases": cases_by_state(Case.campaign_id == campaign.id) if campaign else {},
+    }
+
+
+def organization_summary(user):
+    campaign = latest_campaign()
+    cases = db.session.scalars(db.select(Case).filter_by(
+        organization_id=user.organization_id).order_by(Case.created_at.desc())).all()
+    return {"campaign": campaign, "phase": phase_at(campaign) if campaign else None, "cases": cases}
+
+
+def unit_summary(user):
+    campaign = latest_campaign()
+    counts = cases_by_state(Case.unit_id == user.unit_id, Case.campaign_id == campaign.id) \
+        if campaign else {}
+    return {"campaign": campaign, "phase": phase_at(campaign) if campaign else None,
+            "cases": counts, "unit": user.unit}
+
+
+def expert_summary(user):
+    campaign = latest_campaign()
+    return {"campaign": campaign, "phase": phase_at(campaign) if campaign else None}
+
+
+SUMMARIES = {
+    Role.ADMIN: lambda user: admin_summary(),
+    Role.ORGANIZATION: organization_summary,
+    Role.UNIT: unit_summary,
+    Role.EXPERT: expert_summary,
+}

@@ -1,0 +1,49 @@
+"""Validators and fields that several features' forms share."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from wtforms import PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+MIN_PASSWORD_LENGTH = 10
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalize_mobile(value):
+    """Digits only, without a +86 / 0086 country prefix."""
+    digits = re.sub(r"[\s\-()]", "", value or "")
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix):]
+    return digits
+
+
+def mainland_mobile(form, field):
+    if not _MOBILE.match(normalize_mobile(field.data)):
+        raise ValidationError(_l("Enter an 11-digit mainland mobile number, e.g. 13800138000."))
+
+
+def strong_password(form, field):
+    password = field.data or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    email = getattr(getattr(form, "email", None), "data", None) or ""
+    if email and password.lower() == email.lower():
+        raise ValidationError(_l("The password must not be your e-mail address."))
+
+
+def new_password_fields():
+    """(password, confirm) fields with the house password rules."""
+    password = PasswordField(_l("Password"), validators=[DataRequired(), strong_password],
+                             description=_l("At least 10 characters."))
+    confirm = PasswordField(_l("Repeat the password"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    return password, confirm
+
+
+def required():
+    return DataRequired(message=_l("This field is required."))
+
+
+def max_length(n):
+    return Length(max=n, message=_l("At most %(max)d characters.", max=n))

@@ -1,0 +1,11 @@
+"""Every model, imported in one place so the metadata (and Alembic) sees them all."""
+from .audit.models import AuditEntry
+from .auth.models import Invitation, User
+from .campaigns.models import Campaign, Criterion, Theme
+from .cases.models import Case
+from .mail.models import OutboxMessage
+from .organizations.models import Organization
+from .units.models import RecommendingUnit
+
+__all__ = ["AuditEntry", "Campaign", "Case", "Criterion", "Invitation", "Organization",
+           "OutboxMessage", "RecommendingUnit", "Theme", "User"]

@@ -1,0 +1,1 @@
+"""Applicant organizations: registration data and reference lists."""

@@ -1,0 +1,1 @@
+"""Recommending units: provincial bureaus, directly affiliated centres, national associations."""

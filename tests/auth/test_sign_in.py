@@ -1,0 +1,101 @@
+"""Signing in and out, wrong passwords, the rate limit and session handling."""
+from reviewapp.auth.models import User
+from reviewapp.extensions import db
+from tests.factories import PASSWORD, make_user, submit_form
+
+
+def sign_in(client, email, password, next_=None):
+    page = "/auth/sign-in" + (f"?next={next_}" if next_ else "")
+    return submit_form(client, page, {"email": email, "password": password})
+
+
+def test_sign_in_and_out(app, client):
+    make_user("expert", email="expert@example.cn")
+    response = sign_in(client, "expert@example.cn", PASSWORD)
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
+    assert "Expert review" in client.get("/dashboard").get_data(as_text=True)
+
+    html = client.get("/dashboard").get_data(as_text=True)
+    from tests.factories import csrf_from
+    response = client.post("/auth/sign-out", data={"csrf_token": csrf_from(html)})
+    assert response.status_code == 302
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_email_is_case_insensitive(app, client):
+    make_user("expert", email="expert@example.cn")
+    assert sign_in(client, "Expert@Example.CN", PASSWORD).status_code == 302
+
+
+def test_wrong_password_says_so_and_keeps_the_email(app, client):
+    make_user("expert", email="expert@example.cn")
+    response = sign_in(client, "expert@example.cn", "not the password")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Wrong e-mail or password." in page
+    assert 'value="expert@example.cn"' in page
+    assert "not the password" not in page
+
+
+def test_unknown_account_gets_the_same_message(app, client):
+    page = sign_in(client, "nobody@example.cn", PASSWORD).get_data(as_text=True)
+    assert "Wrong e-mail or password." in page
+
+
+def test_sign_in_is_rate_limited(app, client):
+    make_user("expert", email="expert@example.cn")
+    for _ in range(5):
+        assert sign_in(client, "expert@example.cn", "wrong").status_code == 200
+    response = sign_in(client, "expert@example.cn", PASSWORD)
+    assert response.status_code == 429
+    assert "Please wait a minute" in response.get_data(as_text=True)
+
+
+def test_rate_limit_ignores_forged_forwarded_for(app, client):
+    """With no trusted proxy, X-Forwarded-For cannot buy fresh attempts."""
+    make_user("expert", email="expert@example.cn")
+    for n in range(5):
+        submit_form(client, "/auth/sign-in", {"email": "expert@example.cn", "password": "x"},
+                    headers={"X-Forwarded-For": f"10.0.0.{n}"})
+    response = submit_form(client, "/auth/sign-in", {"email": "expert@example.cn", "password": "x"},
+                           headers={"X-Forwarded-For": "10.0.0.99"})
+    assert response.status_code == 429
+
+
+def test_next_goes_only_to_local_paths(app, client):
+    make_user("admin", email="admin@example.cn")
+    response = sign_in(client, "admin@example.cn", PASSWORD, next_="https://evil.example/")
+    assert response.headers["Location"] == "/dashboard"
+    client2 = app.test_client()
+    response = sign_in(client2, "admin@example.cn", PASSWORD, next_="/campaigns/")
+    assert response.headers["Location"] == "/campaigns/"
+
+
+def test_sign_in_renews_the_session(app, client):
+    make_user("expert", email="expert@example.cn")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    sign_in(client, "expert@example.cn", PASSWORD)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_sign_out_invalidates_copies_of_the_cookie(app, client):
+    make_user("expert", email="expert@example.cn")
+    sign_in(client, "expert@example.cn", PASSWORD)
+    with client.session_transaction() as session:
+        stolen = dict(session)
+    html = client.get("/dashboard").get_data(as_text=True)
+    from tests.factories import csrf_from
+    client.post("/auth/sign-out", data={"csrf_token": csrf_from(html)})
+
+    thief = app.test_client()
+    with thief.session_transaction() as session:
+        session.update(stolen)
+    assert thief.get("/dashboard").status_code == 302
+
+
+def test_passwords_are_hashed_with_argon2(app):
+    user = make_user("expert", email="expert@example.cn")
+    stored = db.session.get(User, user.id).password_hash
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored

@@ -1,0 +1,4 @@
+"""WSGI entry point: `gunicorn wsgi:app` (set REVIEWAPP_CONFIG=production)."""
+from reviewapp import create_app
+
+app = create_app()
