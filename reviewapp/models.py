@@ -2,10 +2,10 @@
 from .audit.models import AuditEntry
 from .auth.models import Invitation, User
 from .campaigns.models import Campaign, Criterion, Theme
-from .cases.models import Case
+from .cases.models import ActivityLogEntry, Case, Evidence
 from .mail.models import OutboxMessage
 from .organizations.models import Organization
 from .units.models import RecommendingUnit
 
-__all__ = ["AuditEntry", "Campaign", "Case", "Criterion", "Invitation", "Organization",
+__all__ = ["ActivityLogEntry", "AuditEntry", "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Organization",
            "OutboxMessage", "RecommendingUnit", "Theme", "User"]

@@ -50,7 +50,7 @@ def migrated(database_url, tmp_path_factory):
                      INSTANCE_DIR=tmp_path_factory.mktemp("instance"))
     with app.app_context():
         drop_everything()
-        upgrade()
+        upgrade(revision="heads")
         db.engine.dispose()
     return database_url
 
