@@ -1,0 +1,67 @@
+"""The blind copy of an evidence file: what experts see, with nothing that tells them who submitted it.
+
+Photos are re-encoded from their pixels (blind_photo), PDFs lose their
+metadata, attachments, scripts and annotation authors (blind_pdf), Office files
+lose properties, comments and tracked-change authors (blind_office). Text that
+still names the submitter is content, not metadata: ``find_identity_mentions``
+flags it, on narratives, captions, file names and ``extract_text`` output, for
+a person to fix.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+from .blind_office import blind_office, check_package_consistency
+from .blind_pdf import blind_pdf
+from .blind_photo import DEFAULT_MAX_LONG_SIDE, blind_photo
+from .document_text import extract_text
+from .identity import (
+    Identity,
+    IdentityMention,
+    find_identity_mentions,
+    normalize_phone,
+    organization_name_variants,
+)
+from .ooxml import ContentProblem
+from .uploads import OFFICE, PDF, PHOTO, UploadRefused
+
+__all__ = [
+    "ContentProblem",
+    "Identity",
+    "IdentityMention",
+    "blind_office",
+    "blind_pdf",
+    "blind_photo",
+    "check_package_consistency",
+    "extract_text",
+    "find_identity_mentions",
+    "make_blind_copy",
+    "normalize_phone",
+    "organization_name_variants",
+]
+
+
+def make_blind_copy(
+    data: bytes, kind: str, display_name: str, max_long_side: int | None = DEFAULT_MAX_LONG_SIDE
+) -> bytes:
+    """Blind copy of a verified file of ``kind`` (photo, pdf or office).
+
+    Raises UploadRefused when no safe copy can be made, so the caller stores
+    neither the original nor a half-cleaned copy.
+    """
+    try:
+        if kind == PHOTO:
+            return blind_photo(data, max_long_side=max_long_side)
+        if kind == PDF:
+            return blind_pdf(data)
+        if kind == OFFICE:
+            return blind_office(data)
+    except ContentProblem as problem:
+        raise UploadRefused(
+            _l(
+                "No anonymous copy of %(name)s could be made for the experts. "
+                "Save or export the file again and upload the new copy.",
+                name=display_name,
+            ),
+            "blind_failed",
+        ) from problem
+    raise ValueError(f"unknown file kind {kind!r}")

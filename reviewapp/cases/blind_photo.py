@@ -1,0 +1,117 @@
+"""Blind copy of a photo: the pixels are decoded and written into a brand-new image.
+
+Copying pixels instead of deleting tags is what makes this safe: EXIF (GPS,
+Artist, maker notes, embedded thumbnails), XMP, IPTC, ICC profiles, comments
+and whatever a camera appended after the image data cannot survive, because
+nothing but pixels is carried over.
+"""
+
+import io
+import warnings
+
+from PIL import Image, ImageCms, ImageOps
+
+from .ooxml import ContentProblem
+
+JPEG_QUALITY = 88
+DEFAULT_MAX_LONG_SIDE = 2400
+DEFAULT_MAX_PIXELS = 64_000_000
+
+# format written -> modes it can hold without conversion
+_KEPT_MODES = {"JPEG": {"L", "RGB"}, "PNG": {"L", "LA", "RGB", "RGBA"}, "WEBP": {"RGB", "RGBA"}}
+_SRGB = ImageCms.createProfile("sRGB")
+
+
+class PhotoBlindingFailed(ContentProblem):
+    """The image could not be decoded or re-encoded."""
+
+    def __init__(self, detail: str):
+        super().__init__("photo_blind_failed", detail)
+
+
+def blind_photo(
+    data: bytes, max_long_side: int | None = DEFAULT_MAX_LONG_SIDE, max_pixels: int = DEFAULT_MAX_PIXELS
+) -> bytes:
+    """Return the photo re-encoded from its pixels alone, upright, in its own format (JPEG, PNG or WebP).
+
+    EXIF orientation is applied first so the photo still looks right; colours
+    are converted to sRGB before the ICC profile is dropped; images longer than
+    ``max_long_side`` pixels are scaled down (None keeps the size).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=("JPEG", "PNG", "WEBP")) as source:
+                if source.width * source.height > max_pixels:
+                    raise PhotoBlindingFailed(f"{source.width}x{source.height} is too many pixels")
+                output_format = "JPEG" if source.format in ("JPEG", "MPO") else source.format
+                icc_profile = source.info.get("icc_profile")
+                upright = ImageOps.exif_transpose(source)
+                image = _to_srgb(upright, icc_profile)
+        except PhotoBlindingFailed:
+            raise
+        except Exception as error:  # Pillow signals damaged data with many exception types.
+            raise PhotoBlindingFailed(f"{type(error).__name__}: {error}") from error
+    image = _convert_mode(image, output_format)
+    if max_long_side and max(image.size) > max_long_side:
+        image.thumbnail((max_long_side, max_long_side), Image.Resampling.LANCZOS)
+    fresh = Image.frombytes(image.mode, image.size, image.tobytes())
+    output = io.BytesIO()
+    if output_format == "JPEG":
+        fresh.save(output, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    elif output_format == "WEBP":
+        fresh.save(output, "WEBP", quality=JPEG_QUALITY)
+    else:
+        fresh.save(output, "PNG")
+    return output.getvalue()
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes:
+    """Drop APP1-APP13, APP15 and comment segments from JPEG bytes without touching the image data.
+
+    For JPEGs that must stay bit-for-bit (inside a PDF, re-encoding would change
+    the page); JFIF (APP0) and Adobe (APP14) stay because decoders need them.
+    Raises PhotoBlindingFailed if the segment structure is broken.
+    """
+    if not data.startswith(b"\xff\xd8"):
+        raise PhotoBlindingFailed("not a JPEG")
+    kept, position = [b"\xff\xd8"], 2
+    while True:
+        if position + 4 > len(data) or data[position] != 0xFF:
+            raise PhotoBlindingFailed("broken JPEG segment structure")
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte
+            position += 1
+            continue
+        if marker == 0xDA:  # start of scan: the rest is image data
+            kept.append(data[position:])
+            return b"".join(kept)
+        end = position + 2 + int.from_bytes(data[position + 2 : position + 4], "big")
+        if not 0xE1 <= marker <= 0xED and marker not in (0xEF, 0xFE):
+            kept.append(data[position:end])
+        position = end
+
+
+def _to_srgb(image: Image.Image, icc_profile: bytes | None) -> Image.Image:
+    """Convert to sRGB using the embedded profile, so dropping the profile keeps the colours."""
+    if not icc_profile or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        source_profile = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+        output_mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source_profile, _SRGB, outputMode=output_mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        # A broken profile is not worth refusing the photo; the colours may shift a little.
+        return image
+
+
+def _convert_mode(image: Image.Image, output_format: str) -> Image.Image:
+    kept = _KEPT_MODES[output_format]
+    if image.mode in kept:
+        return image
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    if has_alpha and "RGBA" in kept:
+        return image.convert("RGBA")
+    if image.mode in ("1", "I;16", "I", "F") and "L" in kept:
+        return image.convert("L")
+    return image.convert("RGB")

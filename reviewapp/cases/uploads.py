@@ -1,0 +1,306 @@
+"""Evidence uploads: decide by content what a file is, refuse anything unsafe, store it safely.
+
+Nothing here trusts the uploaded file name: the type comes from the bytes, the
+stored name is random, and the original name survives only as a cleaned-up
+caption. Refusals raise ``UploadRefused`` with a translatable message for the
+person who uploaded the file.
+"""
+
+import os
+import re
+import tempfile
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flask_babel import lazy_gettext as _l
+
+from .content_checks import ContentProblem, ZipLimits, check_image, check_office, check_pdf
+
+PHOTO, PDF, OFFICE = "photo", "pdf", "office"
+
+_SIGNATURES = (
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"%PDF-", "pdf"),
+    (b"PK\x03\x04", "zip"),
+)
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_DISPLAY_NAME_LIMIT = 120
+_STORAGE_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{2,5}$")
+
+
+class UploadRefused(Exception):
+    """An upload was refused; ``message`` is shown to the uploader, ``reason`` is a short code for logs."""
+
+    def __init__(self, message, reason: str):
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """Configurable bounds for one upload; ``max_bytes`` is the per-file size limit."""
+
+    max_bytes: int = 20 * 1024 * 1024
+    max_pixels: int = 64_000_000
+    zip_limits: ZipLimits = ZipLimits()
+
+
+@dataclass(frozen=True)
+class VerifiedFile:
+    """A file whose content was checked: what it is and how to name it."""
+
+    kind: str  # PHOTO, PDF or OFFICE
+    mime: str
+    extension: str  # canonical, from the content: jpg, png, webp, pdf, docx, xlsx, pptx
+    size: int
+    display_name: str
+    width: int | None = None
+    height: int | None = None
+    page_count: int | None = None
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    """A verified file written under a generated name."""
+
+    verified: VerifiedFile
+    storage_name: str
+    path: Path
+
+
+def format_megabytes(size_in_bytes: int) -> str:
+    """Human-readable megabytes for messages: 20971520 -> '20', 524288 -> '0.5', 1024 -> '0.00098'."""
+    megabytes = size_in_bytes / (1024 * 1024)
+    if megabytes < 0.01:
+        return f"{megabytes:.2g}"
+    return f"{megabytes:.2f}".rstrip("0").rstrip(".")
+
+
+def _too_large(name: str, max_bytes: int) -> UploadRefused:
+    return UploadRefused(
+        _l("File %(name)s is larger than %(limit)s MB.", name=name, limit=format_megabytes(max_bytes)),
+        "too_large",
+    )
+
+
+def read_upload(stream: BinaryIO, name: str, max_bytes: int) -> bytes:
+    """Read an upload stream, refusing it as soon as it passes ``max_bytes``."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _too_large(safe_display_name(name), max_bytes)
+    return data
+
+
+def _is_hidden_control(char: str) -> bool:
+    # Cc are control characters; Cf includes bidi overrides that make "exe.jpg" look like "gpj.exe".
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def check_file_name(name: str) -> None:
+    """Refuse names that are empty, contain a path or traversal, or hide control characters."""
+    if not name or not name.strip() or name.strip() in (".", ".."):
+        raise UploadRefused(_l("The file has no name."), "name_empty")
+    if "/" in name or "\\" in name or re.match(r"^[A-Za-z]:", name):
+        raise UploadRefused(
+            _l(
+                "The file name %(name)s contains a folder path; upload the file itself.",
+                name=safe_display_name(name),
+            ),
+            "name_path",
+        )
+    if any(_is_hidden_control(char) for char in name):
+        raise UploadRefused(
+            _l("The file name %(name)s contains invisible control characters.", name=safe_display_name(name)),
+            "name_control",
+        )
+    if len(name.encode("utf-8")) > 255:
+        raise UploadRefused(_l("The file name is too long (at most 255 bytes)."), "name_long")
+
+
+def safe_display_name(name: str) -> str:
+    """A caption made from an untrusted file name: last path segment, no control characters, at most 120 long.
+
+    Never use the result as a path. Raises UploadRefused if nothing printable is left.
+    """
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(" " if _is_hidden_control(char) else char for char in name)
+    name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
+    if not name:
+        raise UploadRefused(_l("The file has no name."), "name_empty")
+    if len(name) > _DISPLAY_NAME_LIMIT:
+        stem, dot, extension = name.rpartition(".")
+        if dot and 0 < len(extension) <= 8:
+            name = stem[: _DISPLAY_NAME_LIMIT - len(extension) - 2] + "…." + extension
+        else:
+            name = name[: _DISPLAY_NAME_LIMIT - 1] + "…"
+    return name
+
+
+def _detect_signature(data: bytes) -> str | None:
+    for signature, family in _SIGNATURES:
+        if data.startswith(signature):
+            return family
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def _refuse_unknown(data: bytes, display_name: str) -> UploadRefused:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if data.startswith(_OLE_SIGNATURE):
+        return UploadRefused(
+            _l(
+                "%(name)s is an old-style or password-protected Office file. "
+                "Save it as .docx, .xlsx or .pptx without a password and upload it again.",
+                name=display_name,
+            ),
+            "office_legacy",
+        )
+    if head.startswith((b"<svg", b"<?xml")) and b"<svg" in data[:4096].lower():
+        return UploadRefused(
+            _l("%(name)s is an SVG drawing; SVG files are not accepted.", name=display_name), "svg"
+        )
+    if head.startswith((b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<")):
+        return UploadRefused(
+            _l("%(name)s is a web page (HTML), not a photo or document.", name=display_name), "html"
+        )
+    return UploadRefused(
+        _l(
+            "%(name)s is not a supported file type. "
+            "Upload JPEG, PNG or WebP photos, PDF, or Word, Excel or PowerPoint (.docx, .xlsx, .pptx) files.",
+            name=display_name,
+        ),
+        "unknown_type",
+    )
+
+
+# Each message is built when a refusal happens, so lazy_gettext keeps its variables.
+_PROBLEM_MESSAGES = {
+    "polyglot": lambda name, limits: _l(
+        "%(name)s hides other content (web page, script or archive) inside the file.", name=name
+    ),
+    "image_corrupt": lambda name, limits: _l(
+        "%(name)s is damaged or incomplete and cannot be opened as an image.", name=name
+    ),
+    "image_too_many_pixels": lambda name, limits: _l(
+        "%(name)s has too many pixels (more than %(limit)s million).",
+        name=name,
+        limit=f"{limits.max_pixels / 1_000_000:g}",
+    ),
+    "image_animated": lambda name, limits: _l("%(name)s is an animated image; upload a still photo.", name=name),
+    "pdf_corrupt": lambda name, limits: _l("%(name)s is damaged and cannot be opened as a PDF.", name=name),
+    "pdf_password": lambda name, limits: _l(
+        "%(name)s is password-protected; upload it without a password.", name=name
+    ),
+    "pdf_empty": lambda name, limits: _l("%(name)s has no pages.", name=name),
+    "ooxml_macros": lambda name, limits: _l(
+        "%(name)s contains macros or ActiveX controls; save it as a plain .docx, .xlsx or .pptx.", name=name
+    ),
+    "zip_member_name": lambda name, limits: _l(
+        "%(name)s contains parts with unsafe paths and was refused for safety.", name=name
+    ),
+    "zip_corrupt": lambda name, limits: _l(
+        "%(name)s is damaged and cannot be opened as an Office document.", name=name
+    ),
+}
+_ZIP_BOMB_REASONS = {"zip_members", "zip_total_size", "zip_ratio"}
+
+
+def _refusal_for(problem: ContentProblem, display_name: str, limits: UploadLimits) -> UploadRefused:
+    reason = problem.reason
+    if reason in _PROBLEM_MESSAGES:
+        message = _PROBLEM_MESSAGES[reason](display_name, limits)
+    elif reason in _ZIP_BOMB_REASONS:
+        message = _l(
+            "%(name)s unpacks to too much data or too many parts and was refused for safety.", name=display_name
+        )
+    else:
+        message = _l(
+            "%(name)s is not a valid Word, Excel or PowerPoint (.docx, .xlsx, .pptx) document.", name=display_name
+        )
+    return UploadRefused(message, reason)
+
+
+def verify_upload(data: bytes, name: str, limits: UploadLimits = UploadLimits()) -> VerifiedFile:
+    """Check an upload by its content; return what it is or raise UploadRefused with the reason."""
+    check_file_name(name)
+    display_name = safe_display_name(name)
+    if len(data) > limits.max_bytes:
+        raise _too_large(display_name, limits.max_bytes)
+    if not data:
+        raise UploadRefused(_l("%(name)s is empty.", name=display_name), "empty")
+    family = _detect_signature(data)
+    if family is None:
+        raise _refuse_unknown(data, display_name)
+    try:
+        if family in ("jpeg", "png", "webp"):
+            facts = check_image(data, family, limits.max_pixels)
+            return VerifiedFile(
+                PHOTO, facts.mime, facts.extension, len(data), display_name, facts.width, facts.height
+            )
+        if family == "pdf":
+            page_count = check_pdf(data)
+            return VerifiedFile(PDF, "application/pdf", "pdf", len(data), display_name, page_count=page_count)
+        package = check_office(data, limits.zip_limits)
+        return VerifiedFile(OFFICE, package.mime, package.extension, len(data), display_name)
+    except ContentProblem as problem:
+        raise _refusal_for(problem, display_name, limits) from problem
+
+
+def new_storage_name(verified: VerifiedFile) -> str:
+    """A fresh random file name with the canonical extension of the detected type."""
+    return f"{uuid.uuid4().hex}.{verified.extension}"
+
+
+def write_atomically(directory: str | os.PathLike, storage_name: str, data: bytes) -> Path:
+    """Write ``data`` to ``directory/storage_name`` so that the file is either complete or absent.
+
+    ``storage_name`` must be a generated name (hex + extension), never a user-supplied one.
+    """
+    if not _STORAGE_NAME.match(storage_name):
+        raise ValueError(f"not a generated storage name: {storage_name!r}")
+    directory = Path(directory)
+    target = directory / storage_name
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    _fsync_directory(directory)
+    return target
+
+
+def _fsync_directory(directory: Path) -> None:
+    # Makes the rename itself durable; not every platform lets a directory be opened.
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def store_upload(
+    data: bytes, name: str, directory: str | os.PathLike, limits: UploadLimits = UploadLimits()
+) -> StoredUpload:
+    """Verify an upload and write it under a new random name; on refusal nothing is written."""
+    verified = verify_upload(data, name, limits)
+    storage_name = new_storage_name(verified)
+    path = write_atomically(directory, storage_name, data)
+    return StoredUpload(verified=verified, storage_name=storage_name, path=path)
