@@ -66,6 +66,13 @@ class Config:
     # How many reverse proxies in front of us may set X-Forwarded-For.
     TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
 
+    # Background jobs: "thread" runs them inside the app process (embedded
+    # default, no extra service); "rq" queues them in Redis for `flask worker`.
+    JOB_BACKEND = os.environ.get("JOB_BACKEND", "thread")
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "reviewapp")
+    JOB_TIMEOUT = _env_int("JOB_TIMEOUT", 1800)
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
     INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 14)
 
@@ -92,6 +99,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:"))
     MAIL_BACKEND = "outbox"
+    JOB_BACKEND = "inline"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"

@@ -71,6 +71,7 @@ BLUEPRINTS = [
     "auth.routes",
     "campaigns.routes",
     "admin.routes",
+    "jobs.routes",
 ]
 
 

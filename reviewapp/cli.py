@@ -9,6 +9,9 @@ def register_commands(app):
     app.cli.add_command(create_admin)
     app.cli.add_command(load_units_command)
     app.cli.add_command(seed_demo_command)
+    from .jobs.cli import check_command, recover_command, worker_command
+    for command in (worker_command, recover_command, check_command):
+        app.cli.add_command(command)
 
 
 @click.command("create-admin")
