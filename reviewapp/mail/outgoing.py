@@ -31,6 +31,8 @@ def send_mail(recipient, subject, body):
     message["To"] = recipient
     message["Subject"] = subject
     message.set_content(body)
+    # Begin the transaction now, so that its rollback drops the message.
+    db.session.connection()
     queue = db.session.info.setdefault(_QUEUE_KEY, [])
     queue.append((current_app._get_current_object(), message))
 

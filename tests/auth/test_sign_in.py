@@ -99,3 +99,25 @@ def test_passwords_are_hashed_with_argon2(app):
     user = make_user("expert", email="expert@example.cn")
     stored = db.session.get(User, user.id).password_hash
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_rate_limit_uses_the_trusted_proxys_client_address(migrated, tmp_path):
+    """Behind one trusted proxy, each client address has its own budget."""
+    from reviewapp import create_app
+    from reviewapp.extensions import db as database
+    from reviewapp.extensions import limiter
+    proxied = create_app("testing", SQLALCHEMY_DATABASE_URI=migrated, INSTANCE_DIR=tmp_path,
+                         TRUSTED_PROXIES=1)
+    limiter.reset()
+    client = proxied.test_client()
+    with proxied.app_context():
+        for _ in range(5):
+            submit_form(client, "/auth/sign-in", {"email": "x@example.cn", "password": "x"},
+                        headers={"X-Forwarded-For": "203.0.113.5"})
+        blocked = submit_form(client, "/auth/sign-in", {"email": "x@example.cn", "password": "x"},
+                              headers={"X-Forwarded-For": "203.0.113.5"})
+        other = submit_form(client, "/auth/sign-in", {"email": "x@example.cn", "password": "x"},
+                            headers={"X-Forwarded-For": "203.0.113.6"})
+        database.engine.dispose()
+    assert blocked.status_code == 429
+    assert other.status_code == 200
