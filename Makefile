@@ -38,7 +38,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d reviewapp/translations
+	$(BIN)/pybabel compile --statistics -d reviewapp/translations > /dev/null
 
 db: setup
 	$(BIN)/flask db upgrade
