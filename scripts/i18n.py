@@ -68,19 +68,19 @@ def source_msgids():
 
 
 def problems():
-    """(msgid, problem) for every string that is missing or inconsistent."""
+    """(msgid, problem) for every string of the code that lacks a good translation."""
     catalog = _load()
-    found = [(msgid, "not in the catalogue (run update)")
-             for msgid in sorted(source_msgids()) if catalog.get(msgid) is None]
-    for message in catalog:
-        if not message.id:
-            continue
-        if not message.string:
-            found.append((message.id, "untranslated"))
+    found = []
+    for msgid in sorted(source_msgids()):
+        message = catalog.get(msgid)
+        if message is None:
+            found.append((msgid, "not in the catalogue (run update)"))
+        elif not message.string:
+            found.append((msgid, "untranslated"))
         elif "fuzzy" in message.flags:
-            found.append((message.id, "fuzzy"))
-        elif sorted(PLACEHOLDER.findall(message.id)) != sorted(PLACEHOLDER.findall(message.string)):
-            found.append((message.id, "placeholders differ"))
+            found.append((msgid, "fuzzy"))
+        elif sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(message.string)):
+            found.append((msgid, "placeholders differ"))
     return found
 
 
