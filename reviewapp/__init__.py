@@ -72,6 +72,7 @@ BLUEPRINTS = [
     "campaigns.routes",
     "admin.routes",
     "jobs.routes",
+    "ops.routes",
 ]
 
 
@@ -84,6 +85,7 @@ def _register_blueprints(app):
 def _register_request_hooks(app):
     from .access import refuse_undeclared
     from .errors import register_error_handlers
+    from .ops.logging import init_logging
     from .templating import register_template_helpers
     from .security import add_security_headers
 
@@ -91,3 +93,4 @@ def _register_request_hooks(app):
     app.after_request(add_security_headers)
     register_error_handlers(app)
     register_template_helpers(app)
+    init_logging(app)
