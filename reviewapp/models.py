@@ -8,6 +8,6 @@ from .mail.models import OutboxMessage
 from .organizations.models import Organization
 from .units.models import RecommendingUnit
 
-__all__ = ["ActivityLogEntry", "AuditEntry", "ReviewAssignment",
+__all__ = ["ActivityLogEntry", "AuditEntry",
            "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Job", "Organization",
            "OutboxMessage", "RecommendingUnit", "Theme", "User"]
