@@ -71,6 +71,9 @@ BLUEPRINTS = [
     "auth.routes",
     "campaigns.routes",
     "admin.routes",
+    "recommendation.routes",
+    "experts.routes",
+    "assignment.routes",
     "jobs.routes",
     "ops.routes",
 ]

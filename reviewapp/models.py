@@ -1,13 +1,15 @@
 """Every model, imported in one place so the metadata (and Alembic) sees them all."""
+from .assignment.models import ReviewAssignment
 from .audit.models import AuditEntry
 from .auth.models import Invitation, User
 from .campaigns.models import Campaign, Criterion, Theme
 from .cases.models import ActivityLogEntry, Case, Evidence
+from .experts.models import Bid, Conflict, ExpertProfile
 from .jobs.models import Job
 from .mail.models import OutboxMessage
 from .organizations.models import Organization
 from .units.models import RecommendingUnit
 
-__all__ = ["ActivityLogEntry", "AuditEntry",
+__all__ = ["ActivityLogEntry", "AuditEntry", "Bid", "Conflict", "ExpertProfile", "ReviewAssignment",
            "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Job", "Organization",
            "OutboxMessage", "RecommendingUnit", "Theme", "User"]

@@ -31,6 +31,8 @@ class Campaign(db.Model):
     selection_quota: Mapped[int] = mapped_column(Integer, default=100)
     unit_quota: Mapped[int] = mapped_column(Integer, default=10)
     allow_direct_submission: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Experts may say which blind cases they would like to review.
+    bidding_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     score_min: Mapped[int] = mapped_column(Integer, default=0)
     score_max: Mapped[int] = mapped_column(Integer, default=10)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -44,8 +44,10 @@ def unit_summary(user):
     campaign = latest_campaign()
     counts = cases_by_state(Case.unit_id == user.unit_id, Case.campaign_id == campaign.id) \
         if campaign else {}
+    from ..recommendation.queries import quota_left
     return {"campaign": campaign, "phase": phase_at(campaign) if campaign else None,
-            "cases": counts, "unit": user.unit}
+            "cases": counts, "unit": user.unit,
+            "quota_left": quota_left(user.unit_id, campaign) if campaign and user.unit_id else None}
 
 
 def expert_summary(user):

@@ -1,0 +1,122 @@
+"""The admin's assignment page: run, preview, adjust by hand, confirm."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..access import allow
+from ..auth.models import Role
+from ..campaigns.models import Campaign
+from ..experts.operations import set_bidding
+from ..extensions import db
+from . import operations
+from .cli import register
+from .forms import ActionForm, AddReviewerForm, BiddingForm
+from .models import ReviewAssignment
+
+bp = Blueprint("assignment", __name__, url_prefix="/assignment", cli_group=None)
+register(bp)
+
+
+def _campaign_or_404(campaign_id):
+    return db.session.get(Campaign, campaign_id) or abort(404)
+
+
+def _back(campaign_id):
+    return redirect(url_for("assignment.show", campaign_id=campaign_id))
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+@allow(Role.ADMIN)
+def show(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    summary = operations.preview(campaign)
+    add_form = AddReviewerForm()
+    add_form.case_id.choices = [(c.id, f"{c.id} · {c.title}") for c in summary.cases]
+    add_form.expert_id.choices = [(u.id, p.name) for u, p, _load, _cap in summary.load]
+    return render_template("assignment/show.html", campaign=campaign, summary=summary, add_form=add_form,
+                           action_form=ActionForm(), bidding_form=BiddingForm(enabled=campaign.bidding_enabled),
+                           names={u.id: p.name for u, p, _load, _cap in summary.load})
+
+
+@bp.post("/campaigns/<int:campaign_id>/run")
+@allow(Role.ADMIN)
+def run(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    if ActionForm().validate_on_submit():
+        result, _built = operations.run_assignment(current_user, campaign)
+        db.session.commit()
+        if result.short_cases:
+            flash(_l("The assignment is incomplete: %(count)d cases are short of reviewers. See why below.",
+                     count=len(result.short_cases)), "error")
+        else:
+            flash(_l("Every case has its reviewers. Check the proposal, then confirm it."), "success")
+    return _back(campaign_id)
+
+
+@bp.post("/campaigns/<int:campaign_id>/add")
+@allow(Role.ADMIN)
+def add(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    form = AddReviewerForm()
+    form.case_id.choices = form.expert_id.choices = None
+    form.case_id.validate_choice = form.expert_id.validate_choice = False
+    if form.validate_on_submit():
+        try:
+            operations.add_reviewer(current_user, campaign, form.case_id.data, form.expert_id.data)
+        except operations.AssignmentRefused as refused:
+            db.session.rollback()
+            for reason in refused.reasons:
+                flash(reason, "error")
+        else:
+            db.session.commit()
+            flash(_l("The reviewer is added to the proposal."), "success")
+    return _back(campaign_id)
+
+
+@bp.post("/campaigns/<int:campaign_id>/assignments/<int:assignment_id>/remove")
+@allow(Role.ADMIN)
+def remove(campaign_id, assignment_id):
+    assignment = db.session.get(ReviewAssignment, assignment_id)
+    if assignment is None or assignment.campaign_id != campaign_id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        try:
+            operations.remove_reviewer(current_user, assignment)
+        except operations.AssignmentRefused as refused:
+            db.session.rollback()
+            flash(refused.reasons[0], "error")
+        else:
+            db.session.commit()
+            flash(_l("The reviewer is removed."), "success")
+    return _back(campaign_id)
+
+
+@bp.post("/campaigns/<int:campaign_id>/confirm")
+@allow(Role.ADMIN)
+def confirm(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    if ActionForm().validate_on_submit():
+        try:
+            count = operations.confirm_assignment(current_user, campaign)
+        except operations.AssignmentRefused as refused:
+            db.session.rollback()
+            flash(_l("Nothing was confirmed."), "error")
+            for reason in refused.reasons:
+                flash(reason, "error")
+        else:
+            db.session.commit()
+            flash(_l("%(count)d assignments confirmed; the experts have been told by e-mail.", count=count),
+                  "success")
+    return _back(campaign_id)
+
+
+@bp.post("/campaigns/<int:campaign_id>/bidding")
+@allow(Role.ADMIN)
+def bidding(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    form = BiddingForm()
+    if form.validate_on_submit():
+        set_bidding(current_user, campaign, form.enabled.data)
+        db.session.commit()
+        flash(_l("Bidding is on.") if form.enabled.data else _l("Bidding is off."), "success")
+    return _back(campaign_id)

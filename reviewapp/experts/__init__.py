@@ -1,0 +1,1 @@
+"""The expert pool: profiles, conflicts of interest and bids on blind cases."""

@@ -1,0 +1,1 @@
+"""Recommending units: routing cases to them, screening and recommending within a quota."""

@@ -1,0 +1,15 @@
+"""Forms of the recommending unit's pages."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+
+from ..forms_common import max_length, required
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[required(), max_length(2000)],
+                           description=_l("The applicant reads this reason."))
+
+
+class ConfirmForm(FlaskForm):
+    """A button with a CSRF token and nothing else."""

@@ -1,0 +1,68 @@
+"""What a recommending unit does to a case: return it, recommend it, withdraw that.
+
+Each operation checks the recommendation window, writes the audit entry
+through workflow.transition() and flushes; the caller commits.
+"""
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from ..campaigns.phases import Window, WindowClosed, require_open
+from ..cases.workflow import TransitionRefused, transition
+from ..extensions import db
+from ..mail import send_mail
+from ..security import external_url
+from ..units.models import RecommendingUnit
+from .queries import recommended_count
+
+
+class RecommendationRefused(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def _check_window(case):
+    try:
+        require_open(case.campaign, Window.RECOMMENDATION)
+    except WindowClosed as closed:
+        raise RecommendationRefused(closed.message)
+
+
+def _apply(case, action, actor, reason=None):
+    try:
+        transition(case, action, actor, reason=reason)
+    except TransitionRefused as refused:
+        raise RecommendationRefused(refused.message)
+
+
+def recommend(actor, case):
+    """Recommend `case` upward, within the campaign's per-unit quota."""
+    _check_window(case)
+    # Lock the unit row (PostgreSQL) so two users of one unit cannot both
+    # take the last place of the quota.
+    db.session.get(RecommendingUnit, case.unit_id, with_for_update=True)
+    if recommended_count(case.unit_id, case.campaign) >= case.campaign.unit_quota:
+        raise RecommendationRefused(_l(
+            "Your unit has already recommended %(quota)d cases, the most this campaign allows. "
+            "Withdraw a recommendation first.", quota=case.campaign.unit_quota))
+    _apply(case, "recommend", actor)
+
+
+def unrecommend(actor, case, reason):
+    """Withdraw the recommendation of `case`; it frees a place of the quota."""
+    _check_window(case)
+    _apply(case, "unrecommend", actor, reason)
+
+
+def return_to_applicant(actor, case, reason):
+    """Send `case` back to its organization with a reason, and tell them by mail."""
+    _check_window(case)
+    _apply(case, "return", actor, reason)
+    link = external_url("dashboard.index")
+    for user in case.organization.users:
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            send_mail(user.email, _l("Your case was returned for changes"), _l(
+                "Hello %(name)s,\n\nYour recommending unit returned the case “%(title)s” for changes. "
+                "Their reason:\n\n%(reason)s\n\nYou can change the case and submit it again before "
+                "the deadline:\n%(link)s", name=user.name, title=case.title, reason=reason, link=link))
