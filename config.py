@@ -38,6 +38,12 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_FOLDER = Path(os.environ.get("UPLOAD_FOLDER", INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH_MB", 64) * 1024 * 1024
+    # Evidence of a case: the limit for one file and for all files of a case.
+    EVIDENCE_MAX_FILE_MB = _env_int("EVIDENCE_MAX_FILE_MB", 20)
+    EVIDENCE_MAX_CASE_MB = _env_int("EVIDENCE_MAX_CASE_MB", 200)
+    # LibreOffice renders Office evidence to PDF for reading in the browser.
+    SOFFICE_BINARY = os.environ.get("SOFFICE_BINARY", "soffice")
+    OFFICE_PREVIEW_TIMEOUT = _env_int("OFFICE_PREVIEW_TIMEOUT", 120)
 
     # Links in e-mails are built from this, never from the request's Host.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/")

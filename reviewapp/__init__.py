@@ -76,6 +76,7 @@ BLUEPRINTS = [
     "assignment.routes",
     "jobs.routes",
     "ops.routes",
+    "cases.routes",
 ]
 
 

@@ -8,8 +8,9 @@ from .audit import record
 from .auth.models import Role, User
 from .campaigns.models import Campaign, Criterion, Theme
 from .campaigns.rubric import DEFAULT_CRITERIA, DEFAULT_LEVELS
-from .cases.models import Case
+from .cases.models import ActivityLogEntry, Case
 from .cases.workflow import CaseState
+from .experts.demo import seed_experts_demo
 from .extensions import db
 from .organizations.credit_code import check_character
 from .organizations.models import Organization
@@ -96,6 +97,79 @@ def _campaign(now):
     return campaign
 
 
+def _fill_demo_case(case, theme, org, now):
+    """Narrative, figures, a year of activity rows and two generated photos, so the pages show content."""
+    from .cases import evidence as store
+
+    english = case.language == "en"
+    texts = DEMO_TEXT_EN if english else DEMO_TEXT_ZH
+    for attribute, text in texts.items():
+        setattr(case, attribute, text)
+    case.themes = [theme]
+    case.volunteers, case.service_hours, case.activities_held = 120 + len(case.title), 18_400, 260
+    case.people_served, case.start_year = 36_000, 2016
+    case.service_places, case.volunteer_categories = ["communities", "parks"], ["instructors", "community"]
+    case.contact_person, case.contact_phone = org.contact_person, org.mobile
+    for number in range(1, 13):
+        held = (now - timedelta(days=30 * (12 - number) + 3)).replace(hour=0, minute=0)
+        case.activities.append(ActivityLogEntry(
+            position=number, host_unit="Riverside Runners" if english else "社区健身站",
+            name=(f"Sunday run no. {number}" if english else f"第{number}期科学健身公益课"),
+            summary="Guided 5 km run" if english else "八段锦、健步走教学与体质监测",
+            mode="online" if number % 4 == 0 else "offline", held_on=held,
+            held_on_text=held.strftime("%Y-%m-%d"), contact_person=org.contact_person,
+            contact_details=org.mobile))
+    db.session.flush()
+    for number, colour in enumerate([(196, 64, 52), (42, 112, 168)], start=1):
+        caption = (f"Volunteers at work, photo {number}" if english else f"志愿者指导群众健身（{number}）")
+        store.add_file(None, case, _demo_photo(colour, number), f"activity-{number}.jpg", caption)
+
+
+def _demo_photo(colour, number):
+    """A generated picture standing in for an activity photo."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (960, 640), (232, 238, 244))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 440, 960, 640], fill=(120, 170, 90))
+    for index in range(6):
+        x = 120 + index * 130
+        draw.ellipse([x, 250, x + 50, 300], fill=(240, 200, 170))
+        draw.rectangle([x + 5, 300, x + 45, 420], fill=colour)
+    draw.ellipse([760 - number * 40, 60, 860 - number * 40, 160], fill=(250, 210, 80))
+    output = io.BytesIO()
+    image.save(output, "JPEG", quality=85)
+    return output.getvalue()
+
+
+DEMO_TEXT_ZH = {
+    "organization_text": "协会下设 12 个街道分队，每队由一名国家级社会体育指导员任队长，建立了招募、培训、"
+                         "考核和激励制度，志愿者服务时长全部录入志愿服务信息系统。",
+    "activities_text": "每周二、四、六早晨在社区广场和公园开展科学健身指导，每月组织一次体质监测和健康讲座，"
+                       "节假日开展全民健身主题活动，全年不间断。",
+    "innovation_text": "与社区卫生服务中心合作开具“运动处方”，通过小程序预约课程和记录打卡，"
+                       "把线下指导延伸到线上直播课堂。",
+    "influence_text": "涌现出一批先进个人和优秀团队，活动经验被多家媒体报道，"
+                      "带动周边社区建立了同类志愿服务站点。",
+    "experience_text": "“指导员+医生+社区”三方联动、固定站点与流动服务相结合、服务时长与激励挂钩，"
+                       "这些做法可以在其他城市社区复制推广。",
+}
+DEMO_TEXT_EN = {
+    "organization_text": "Forty trained volunteer pacers in five squads, each led by a certified instructor; "
+                         "recruitment, first-aid training and recognition are organised every season.",
+    "activities_text": "A free guided run every Sunday morning all year round, plus a monthly stretching "
+                       "class online and a health check twice a year.",
+    "innovation_text": "Pace groups for every level, a buddy system for first-time runners and online "
+                       "sign-up that lets anyone join without membership.",
+    "influence_text": "Local media covered the runs; two neighbouring districts started their own groups "
+                      "with our pacer training.",
+    "experience_text": "Fixed time and place, trained pacers and zero cost to join: a format any riverside "
+                       "city can copy.",
+}
+
+
 def seed_demo():
     """Create the demo data that is missing; return counts of what exists."""
     now = utcnow().replace(second=0, microsecond=0)
@@ -105,6 +179,8 @@ def seed_demo():
     _user("unit@demo.reviewapp.cn", "北京体育局群体处", Role.UNIT, unit=beijing)
     for n, name in enumerate(["赵教授", "钱研究员", "Prof. Sun"], start=1):
         _user(f"expert{n}@demo.reviewapp.cn", name, Role.EXPERT)
+    db.session.flush()
+    seed_experts_demo()
     campaign = _campaign(now)
 
     organizations = []
@@ -124,10 +200,12 @@ def seed_demo():
         org = organizations[org_index]
         if db.session.scalar(db.select(Case.id).filter_by(organization_id=org.id, title=title)):
             continue
-        db.session.add(Case(
+        case = Case(
             campaign=campaign, organization=org, unit=org.unit, title=title, summary=summary,
             language="en" if title.isascii() else "zh", state=state,
-            submitted_at=now - timedelta(days=3) if state is not CaseState.DRAFT else None))
+            submitted_at=now - timedelta(days=3) if state is not CaseState.DRAFT else None)
+        db.session.add(case)
+        _fill_demo_case(case, campaign.themes[_theme], org, now)
     db.session.flush()
     return {
         "users": db.session.scalar(db.select(db.func.count(User.id))),

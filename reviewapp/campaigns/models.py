@@ -31,6 +31,8 @@ class Campaign(db.Model):
     selection_quota: Mapped[int] = mapped_column(Integer, default=100)
     unit_quota: Mapped[int] = mapped_column(Integer, default=10)
     allow_direct_submission: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Organizations may withdraw a submitted case to edit it until the deadline.
+    allow_withdraw: Mapped[bool] = mapped_column(Boolean, default=True)
     # Experts may say which blind cases they would like to review.
     bidding_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     score_min: Mapped[int] = mapped_column(Integer, default=0)

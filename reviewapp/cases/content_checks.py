@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass
 
 import pikepdf
-from PIL import Image
+from PIL import Image, ImageFile
 
 from .ooxml import ContentProblem, OfficePackage, ZipLimits, check_zip_safety, identify_package
 
@@ -57,6 +57,9 @@ def check_image(data: bytes, family: str, max_pixels: int) -> ImageFacts:
     open_formats, accepted_formats, mime, extension = _IMAGE_FORMATS[family]
     if contains_other_content(data):
         raise ContentProblem("polyglot")
+    # WeasyPrint sets this process-wide flag to True when imported, which would let
+    # truncated images decode "successfully"; uploads must always be decoded strictly.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     with warnings.catch_warnings():
         # Pillow only warns between its limit and twice its limit; a warning is a refusal here.
         warnings.simplefilter("error", Image.DecompressionBombWarning)

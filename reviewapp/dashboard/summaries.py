@@ -2,6 +2,7 @@
 from sqlalchemy import func
 
 from ..auth.models import Invitation, Role, User
+from ..campaigns.models import Campaign
 from ..campaigns.phases import phase_at
 from ..campaigns.queries import latest_campaign
 from ..cases.models import Case
@@ -34,10 +35,16 @@ def admin_summary():
 
 
 def organization_summary(user):
+    """The organization's cases across campaigns, and the campaigns it may start a case in now."""
     campaign = latest_campaign()
     cases = db.session.scalars(db.select(Case).filter_by(
         organization_id=user.organization_id).order_by(Case.created_at.desc())).all()
-    return {"campaign": campaign, "phase": phase_at(campaign) if campaign else None, "cases": cases}
+    now = utcnow()
+    open_campaigns = db.session.scalars(db.select(Campaign).filter(
+        Campaign.submission_opens <= now, Campaign.submission_closes > now).order_by(
+        Campaign.submission_closes)).all()
+    return {"campaign": campaign, "phase": phase_at(campaign) if campaign else None, "cases": cases,
+            "open_campaigns": open_campaigns}
 
 
 def unit_summary(user):

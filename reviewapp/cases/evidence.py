@@ -1,0 +1,192 @@
+"""Evidence files of a case: verified, stored under generated names, with a blind copy and a thumbnail.
+
+Files live in UPLOAD_FOLDER (outside the web root) and are reached only
+through the permission-checked routes. Nothing is written for a refused file.
+"""
+import hashlib
+import io
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from PIL import Image
+
+from ..audit import record
+from ..extensions import db
+from .blind import make_blind_copy
+from .checks import file_identity_flags, identity_of
+from .models import Evidence
+from .uploads import (
+    OFFICE,
+    PHOTO,
+    UploadLimits,
+    UploadRefused,
+    format_megabytes,
+    new_storage_name,
+    verify_upload,
+    write_atomically,
+)
+
+THUMBNAIL_SIZE = (360, 360)
+LINK = "link"
+MAX_CAPTION = 300
+
+
+def upload_folder():
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def stored_path(name):
+    """The path of a stored file; only generated names are ever stored, but check anyway."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        raise FileNotFoundError(name)
+    return upload_folder() / name
+
+
+def file_limits():
+    return UploadLimits(max_bytes=current_app.config["EVIDENCE_MAX_FILE_MB"] * 1024 * 1024)
+
+
+def case_limit_bytes():
+    return current_app.config["EVIDENCE_MAX_CASE_MB"] * 1024 * 1024
+
+
+def used_bytes(case):
+    return sum(item.size or 0 for item in case.evidence)
+
+
+def _thumbnail(blind_bytes):
+    image = Image.open(io.BytesIO(blind_bytes))
+    image.thumbnail(THUMBNAIL_SIZE)
+    output = io.BytesIO()
+    image.convert("RGB").save(output, "JPEG", quality=80)
+    return output.getvalue()
+
+
+class _Written:
+    """Files written during one operation, removed again if it fails."""
+
+    def __init__(self):
+        self.names = []
+
+    def write(self, name, data):
+        write_atomically(upload_folder(), name, data)
+        self.names.append(name)
+        return name
+
+    def undo(self):
+        remove_files(self.names)
+
+
+def remove_files(names):
+    for name in names:
+        if name:
+            try:
+                stored_path(name).unlink(missing_ok=True)
+            except FileNotFoundError:
+                pass
+
+
+def add_file(actor, case, data, file_name, caption=""):
+    """Verify and store one uploaded file with its blind copy (and thumbnail for photos).
+
+    Raises UploadRefused with the reason; on refusal nothing stays on disk.
+    """
+    verified = verify_upload(data, file_name, file_limits())
+    limit = case_limit_bytes()
+    if used_bytes(case) + verified.size > limit:
+        raise UploadRefused(_l(
+            "%(name)s does not fit: the files of one case may total at most %(limit)s MB, and %(used)s MB "
+            "are already used.", name=verified.display_name, limit=format_megabytes(limit),
+            used=format_megabytes(used_bytes(case))), "case_too_large")
+    blind = make_blind_copy(data, verified.kind, verified.display_name)
+    written = _Written()
+    try:
+        evidence = Evidence(
+            case=case, kind=verified.kind, caption=(caption or "").strip()[:MAX_CAPTION],
+            original_name=verified.display_name, mime=verified.mime, size=verified.size,
+            sha256=hashlib.sha256(data).hexdigest(), width=verified.width, height=verified.height,
+            position=len(case.evidence))
+        evidence.storage_name = written.write(new_storage_name(verified), data)
+        evidence.blind_storage_name = written.write(new_storage_name(verified), blind)
+        if verified.kind == PHOTO:
+            evidence.thumbnail_name = written.write(f"{os.urandom(16).hex()}.jpg", _thumbnail(blind))
+        evidence.identity_flags = file_identity_flags(evidence, identity_of(case), data,
+                                                      case.organization.contact_person)
+        db.session.add(evidence)
+        db.session.flush()
+        record(actor, "evidence.uploaded", evidence,
+               changes={"case": case.id, "kind": verified.kind, "size": verified.size})
+    except BaseException:
+        written.undo()
+        raise
+    if verified.kind == OFFICE:
+        from .previews import queue_preview
+        queue_preview(actor, evidence)
+    return evidence
+
+
+def check_link(url):
+    """An http(s) link as typed, or UploadRefused; the server never fetches it."""
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise UploadRefused(_l("Enter a web address starting with http:// or https://."), "link_scheme")
+    if len(url) > 500:
+        raise UploadRefused(_l("The web address is too long (at most 500 characters)."), "link_long")
+    return url
+
+
+def add_link(actor, case, url, caption=""):
+    evidence = Evidence(case=case, kind=LINK, url=check_link(url), caption=(caption or "").strip()[:MAX_CAPTION],
+                        position=len(case.evidence))
+    db.session.add(evidence)
+    db.session.flush()
+    record(actor, "evidence.link_added", evidence, changes={"case": case.id})
+    return evidence
+
+
+def set_caption(actor, evidence, caption):
+    before = evidence.caption
+    evidence.caption = (caption or "").strip()[:MAX_CAPTION]
+    kept = [flag for flag in evidence.identity_flags or [] if flag["source"] != "caption"]
+    evidence.identity_flags = kept + file_identity_flags_of_caption(evidence)
+    db.session.flush()
+    record(actor, "evidence.captioned", evidence, changes={"caption": [before, evidence.caption]})
+
+
+def file_identity_flags_of_caption(evidence):
+    case = evidence.case
+    flags = file_identity_flags(evidence, identity_of(case), None, case.organization.contact_person)
+    return [flag for flag in flags if flag["source"] == "caption"]
+
+
+def delete_evidence(actor, evidence):
+    """Delete the row; returns the stored names for the caller to remove after the commit."""
+    names = [evidence.storage_name, evidence.blind_storage_name, evidence.thumbnail_name,
+             evidence.preview_storage_name]
+    case = evidence.case
+    record(actor, "evidence.deleted", evidence, changes={"case": case.id, "name": evidence.original_name})
+    case.evidence.remove(evidence)
+    db.session.flush()
+    return names
+
+
+def read_stored(name):
+    return stored_path(name).read_bytes()
+
+
+def ensure_blind_copy(evidence):
+    """Build the blind copy of a file that has none yet (e.g. stored before blinding existed)."""
+    if evidence.kind == LINK or evidence.blind_storage_name:
+        return
+    data = read_stored(evidence.storage_name)
+    blind = make_blind_copy(data, evidence.kind, evidence.original_name)
+    extension = evidence.storage_name.rsplit(".", 1)[-1]
+    name = f"{os.urandom(16).hex()}.{extension}"
+    write_atomically(upload_folder(), name, blind)
+    evidence.blind_storage_name = name

@@ -1,0 +1,178 @@
+"""Operations that change a case. Each takes the actor, writes the audit entry and flushes;
+the request or command that calls it commits once."""
+from flask_babel import lazy_gettext as _l
+
+from ..audit import record
+from ..campaigns.phases import Window, describe_window, is_open, require_open
+from ..extensions import db
+from ..recommendation.routing import RoutingError, route_case
+from ..timezones import utcnow
+from .activity_log import held_on_datetime
+from .checks import file_identity_flags, identity_of, missing_items
+from .evidence import LINK, ensure_blind_copy, read_stored
+from .models import ActivityLogEntry, Case
+from .workflow import CaseState, transition
+
+EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.RETURNED})
+TEXT_FIELDS = ("title", "summary", "organization_text", "activities_text", "innovation_text",
+               "influence_text", "experience_text", "contact_person", "contact_phone")
+NUMBER_FIELDS = ("volunteers", "service_hours", "activities_held", "people_served", "start_year")
+LIST_FIELDS = ("service_places", "volunteer_categories")
+
+
+class CaseError(Exception):
+    """An operation was refused; ``message`` is shown to the person."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+class EditConflict(CaseError):
+    """The case was saved elsewhere since this form was opened."""
+
+
+class SubmissionIncomplete(CaseError):
+    def __init__(self, missing):
+        super().__init__(_l("The case cannot be submitted yet; it still needs: %(items)s.",
+                            items="; ".join(str(m) for m in missing)))
+        self.missing = missing
+
+
+def is_editable(case):
+    return case.state in EDITABLE_STATES
+
+
+def require_editable(case):
+    if not is_editable(case):
+        raise CaseError(_l("This case has been submitted and can no longer be changed."))
+
+
+def start_case(actor, campaign):
+    """A new empty draft of the actor's organization for `campaign` (its submission window must be open)."""
+    require_open(campaign, Window.SUBMISSION)
+    organization = actor.organization
+    case = Case(campaign=campaign, organization=organization, language="zh",
+                contact_person=organization.contact_person, contact_phone=organization.mobile)
+    db.session.add(case)
+    db.session.flush()
+    record(actor, "case.created", case, changes={"campaign": campaign.id})
+    return case
+
+
+def save_draft(actor, case, values, expected_version):
+    """Apply form `values` to a draft, refusing with EditConflict if it changed since `expected_version`."""
+    require_editable(case)
+    if expected_version != case.version:
+        raise EditConflict(_l(
+            "This case was saved in another tab or by another person after you opened it, so your "
+            "changes were not saved. Your text is still below: copy what you need, reload the page "
+            "and apply it again."))
+    changes = {}
+    # One UPDATE (one version step) per save: no autoflush while the values are applied.
+    with db.session.no_autoflush:
+        for name in TEXT_FIELDS + NUMBER_FIELDS + LIST_FIELDS:
+            if name in values and values[name] != getattr(case, name):
+                changes[name] = True
+                setattr(case, name, values[name])
+        if "theme_ids" in values:
+            wanted = set(values["theme_ids"])
+            themes = [t for t in case.campaign.themes if t.id in wanted]
+            if [t.id for t in themes] != [t.id for t in case.themes]:
+                changes["themes"] = [t.id for t in themes]
+                case.themes = themes
+    if changes:
+        case.updated_at = utcnow()
+        db.session.flush()
+        record(actor, "case.saved", case, changes={"fields": sorted(changes)})
+    return case
+
+
+def add_activity(actor, case, row):
+    require_editable(case)
+    entry = ActivityLogEntry(case=case, position=len(case.activities) + 1, **_entry_values(row))
+    db.session.add(entry)
+    db.session.flush()
+    record(actor, "case.activity_added", case, changes={"activity": entry.id})
+    return entry
+
+
+def _entry_values(row):
+    return dict(host_unit=row.get("host_unit", ""), name=row["name"], summary=row.get("summary", ""),
+                mode=row["mode"], held_on=held_on_datetime(row.get("held_on")),
+                held_on_text=row.get("held_on_text", ""), contact_person=row.get("contact_person", ""),
+                contact_details=row.get("contact_details", ""), remarks=row.get("remarks", ""))
+
+
+def import_activities(actor, case, rows):
+    """Append checked rows of the statistics table to the log (all or nothing: call only without errors)."""
+    require_editable(case)
+    start = len(case.activities)
+    for offset, row in enumerate(rows, start=1):
+        db.session.add(ActivityLogEntry(case=case, position=start + offset, **_entry_values(row)))
+    db.session.flush()
+    record(actor, "case.activities_imported", case, changes={"rows": len(rows)})
+    return len(rows)
+
+
+def delete_activity(actor, entry):
+    case = entry.case
+    require_editable(case)
+    case.activities.remove(entry)
+    for position, other in enumerate(case.activities, start=1):
+        other.position = position
+    db.session.flush()
+    record(actor, "case.activity_deleted", case, changes={"activity": entry.id})
+
+
+def refresh_blind_copy(actor, case):
+    """Build missing blind copies and recompute the identity flags of every evidence item."""
+    identity = identity_of(case)
+    extra = case.organization.contact_person
+    for item in case.evidence:
+        data = None
+        if item.kind != LINK:
+            ensure_blind_copy(item)
+            data = read_stored(item.storage_name) if item.kind in ("pdf", "office") else None
+        item.identity_flags = file_identity_flags(item, identity, data, extra)
+    db.session.flush()
+    record(actor, "case.blind_checked", case,
+           changes={"flagged_files": sum(1 for item in case.evidence if item.identity_flags)})
+    return case
+
+
+def submit_case(actor, case, now=None):
+    """Submit a draft: window open, checklist complete, routed to its unit, blind copy built."""
+    require_open(case.campaign, Window.SUBMISSION, now)
+    missing = missing_items(case)
+    if missing:
+        raise SubmissionIncomplete(missing)
+    try:
+        route_case(case)
+    except RoutingError as error:
+        raise CaseError(error.message) from error
+    refresh_blind_copy(actor, case)
+    transition(case, "submit", actor)
+    case.submitted_at = now or utcnow()
+    db.session.flush()
+    return case
+
+
+def may_withdraw(case, now=None):
+    return (case.state is CaseState.SUBMITTED and case.campaign.allow_withdraw
+            and is_open(case.campaign, Window.SUBMISSION, now))
+
+
+def withdraw_case(actor, case, now=None):
+    """Take a submitted case back to draft so it can be edited (before the deadline, if allowed)."""
+    if not case.campaign.allow_withdraw:
+        raise CaseError(_l("This campaign does not allow withdrawing a submitted case."))
+    require_open(case.campaign, Window.SUBMISSION, now)
+    transition(case, "withdraw", actor)
+    case.submitted_at = None
+    db.session.flush()
+    return case
+
+
+def deadline_text(campaign):
+    return describe_window(campaign, Window.SUBMISSION)

@@ -1,0 +1,216 @@
+"""Evidence pages: upload (several files, with progress in JS), links, captions, and serving files.
+
+Files are served only here, after the permission check, with
+`X-Content-Type-Options: nosniff` and a Content-Security-Policy: downloads and
+photos are sandboxed. PDFs shown inline are the cleaned blind copy (no
+scripts, attachments or metadata) with a fixed application/pdf type and a
+policy without `sandbox`, because Chromium's PDF viewer does not run inside a
+sandboxed document; nosniff and the fixed type keep them from ever being read
+as HTML.
+"""
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..access import allow
+from ..auth.models import Role
+from ..extensions import db
+from ..jobs.operations import active_job
+from . import evidence as store
+from .blueprint import (
+    bp,
+    load_case,
+    load_evidence,
+    owns_case,
+    owns_evidence,
+    reads_case,
+    reads_evidence,
+)
+from .checks import FIELD_LABELS, SOURCE_LABELS, blind_captions
+from .forms import CaptionForm, LinkForm, UploadForm
+from .operations import CaseError, is_editable, require_editable
+from .previews import preview_key, queue_preview
+from .uploads import UploadRefused, format_megabytes, read_upload
+
+DOWNLOAD_POLICY = "sandbox; default-src 'none'"
+IMAGE_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+PDF_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; " \
+             "frame-ancestors 'self'"
+
+
+def _wants_json():
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _page(case, status=200, refused=(), upload_form=None, link_form=None):
+    jobs = {item.id: active_job(preview_key(item)) for item in case.evidence if item.kind == "office"}
+    return render_template(
+        "cases/evidence.html", case=case, editable=is_editable(case), refused=refused, jobs=jobs,
+        upload_form=upload_form or UploadForm(formdata=None), link_form=link_form or LinkForm(formdata=None),
+        caption_form=CaptionForm(formdata=None), used=store.used_bytes(case), limit=store.case_limit_bytes(),
+        captions=blind_captions(case), source_labels=SOURCE_LABELS, field_labels=FIELD_LABELS,
+        file_limit_mb=store.file_limits().max_bytes // (1024 * 1024), megabytes=format_megabytes), status
+
+
+@bp.get("/<int:case_id>/evidence")
+@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_case)
+def evidence(case_id):
+    return _page(load_case(case_id))
+
+
+@bp.post("/<int:case_id>/evidence")
+@allow(Role.ORGANIZATION, check=owns_case)
+def upload(case_id):
+    case = load_case(case_id)
+    form = UploadForm()
+    accepted, refused = [], []
+    if not form.validate_on_submit():
+        refused.append({"name": "", "message": str(_l("The form had expired; please send it again."))})
+    elif not is_editable(case):
+        refused.append({"name": "", "message": str(_l("This case has been submitted and can no longer be changed."))})
+    else:
+        files = [f for f in request.files.getlist("files") if f and f.filename]
+        if not files:
+            refused.append({"name": "", "message": str(_l("Choose at least one file."))})
+        limit = store.file_limits().max_bytes
+        for upload_file in files:
+            try:
+                data = read_upload(upload_file.stream, upload_file.filename, limit)
+                item = store.add_file(current_user, case, data, upload_file.filename, form.caption.data)
+            except UploadRefused as refusal:
+                refused.append({"name": upload_file.filename, "message": str(refusal.message)})
+            else:
+                accepted.append({"id": item.id, "name": item.original_name})
+    if accepted:
+        db.session.commit()
+    if _wants_json():
+        return jsonify(accepted=accepted, refused=refused), (400 if refused and not accepted else 200)
+    if refused:
+        return _page(case, 400 if not accepted else 200, refused=refused, upload_form=form)
+    flash(_l("%(n)d file(s) uploaded.", n=len(accepted)), "success")
+    return redirect(url_for("cases.evidence", case_id=case.id))
+
+
+@bp.post("/<int:case_id>/evidence/link")
+@allow(Role.ORGANIZATION, check=owns_case)
+def add_link(case_id):
+    case = load_case(case_id)
+    form = LinkForm()
+    if form.validate_on_submit():
+        try:
+            require_editable(case)
+            store.add_link(current_user, case, form.url.data, form.caption.data)
+        except (UploadRefused, CaseError) as refusal:
+            form.url.errors.append(refusal.message)
+        else:
+            db.session.commit()
+            flash(_l("Link added."), "success")
+            return redirect(url_for("cases.evidence", case_id=case.id))
+    return _page(case, 400, link_form=form)
+
+
+@bp.post("/<int:case_id>/evidence/<int:evidence_id>/caption")
+@allow(Role.ORGANIZATION, check=owns_evidence)
+def caption(case_id, evidence_id):
+    item = load_evidence(case_id, evidence_id)
+    form = CaptionForm()
+    if form.validate_on_submit() and is_editable(item.case):
+        store.set_caption(current_user, item, form.caption.data)
+        db.session.commit()
+        flash(_l("Caption saved."), "success")
+    elif form.errors:
+        flash(" ".join(str(m) for m in form.caption.errors), "error")
+    return redirect(url_for("cases.evidence", case_id=case_id))
+
+
+@bp.post("/<int:case_id>/evidence/<int:evidence_id>/delete")
+@allow(Role.ORGANIZATION, check=owns_evidence)
+def delete(case_id, evidence_id):
+    item = load_evidence(case_id, evidence_id)
+    if FlaskForm().validate_on_submit() and is_editable(item.case):
+        names = store.delete_evidence(current_user, item)
+        db.session.commit()
+        store.remove_files(names)
+        flash(_l("File removed."), "success")
+    return redirect(url_for("cases.evidence", case_id=case_id))
+
+
+@bp.post("/<int:case_id>/evidence/<int:evidence_id>/preview")
+@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
+def make_preview(case_id, evidence_id):
+    item = load_evidence(case_id, evidence_id)
+    if FlaskForm().validate_on_submit() and item.kind == "office":
+        queue_preview(current_user, item)
+        db.session.commit()
+    return redirect(url_for("cases.evidence", case_id=case_id))
+
+
+def _send(name, mime, policy, download_name=None):
+    if not name:
+        abort(404)
+    try:
+        path = store.stored_path(name)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=mime, as_attachment=download_name is not None,
+                         download_name=download_name, conditional=True, max_age=0)
+    response.headers["Content-Security-Policy"] = policy
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    if policy is PDF_POLICY:
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.get("/<int:case_id>/evidence/<int:evidence_id>/download")
+@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
+def download(case_id, evidence_id):
+    """The original file as uploaded (the applicant's and the admins' copy)."""
+    item = load_evidence(case_id, evidence_id)
+    return _send(item.storage_name, item.mime or "application/octet-stream", DOWNLOAD_POLICY,
+                 download_name=item.original_name or "evidence")
+
+
+@bp.get("/<int:case_id>/evidence/<int:evidence_id>/blind")
+@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
+def download_blind(case_id, evidence_id):
+    """The blind copy, under a generated name."""
+    item = load_evidence(case_id, evidence_id)
+    extension = (item.blind_storage_name or "").rsplit(".", 1)[-1]
+    return _send(item.blind_storage_name, item.mime or "application/octet-stream", DOWNLOAD_POLICY,
+                 download_name=f"case-{case_id}-{item.kind}-{item.position + 1}.{extension}")
+
+
+@bp.get("/<int:case_id>/evidence/<int:evidence_id>/view")
+@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
+def view(case_id, evidence_id):
+    """Read the file in the browser: photos and PDFs (cleaned copies), Office files as their PDF rendering."""
+    item = load_evidence(case_id, evidence_id)
+    if item.kind == "photo":
+        return _send(item.blind_storage_name, item.mime, IMAGE_POLICY)
+    if item.kind == "pdf":
+        return _send(item.blind_storage_name, "application/pdf", PDF_POLICY)
+    if item.kind == "office" and item.preview_storage_name:
+        return _send(item.preview_storage_name, "application/pdf", PDF_POLICY)
+    flash(_l("This file cannot be shown in the browser yet; download it instead."), "info")
+    return redirect(url_for("cases.evidence", case_id=case_id))
+
+
+@bp.get("/<int:case_id>/evidence/<int:evidence_id>/thumbnail")
+@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
+def thumbnail(case_id, evidence_id):
+    item = load_evidence(case_id, evidence_id)
+    return _send(item.thumbnail_name, "image/jpeg", IMAGE_POLICY)

@@ -1,0 +1,37 @@
+"""Office evidence read in the browser: a PDF rendered by LibreOffice in a background job."""
+import io
+import shutil
+
+from pypdf import PdfReader
+
+from reviewapp.cases.models import Evidence
+from reviewapp.extensions import db
+from reviewapp.jobs import Job, JobStatus
+from tests.cases.conftest import SAMPLES
+from tests.cases.test_evidence_routes import upload
+
+
+def test_an_office_file_gets_a_pdf_preview_from_its_blind_copy(app, org_client, draft):
+    assert shutil.which(app.config["SOFFICE_BINARY"]), "LibreOffice (soffice) must be installed: make setup"
+    upload(org_client, draft, ("sheet.xlsx", (SAMPLES / "sheet_app_properties.xlsx").read_bytes()))
+    job = db.session.scalar(db.select(Job))
+    assert job.status is JobStatus.DONE, job.error
+    item = db.session.scalar(db.select(Evidence))
+    assert item.preview_storage_name
+    view = org_client.get(f"/cases/{draft.id}/evidence/{item.id}/view")
+    assert view.mimetype == "application/pdf" and view.headers["X-Content-Type-Options"] == "nosniff"
+    reader = PdfReader(io.BytesIO(view.data))
+    assert "Office Button" in "".join(page.extract_text() for page in reader.pages)
+    assert "Doofenshmirtz" not in str(reader.metadata or {})
+
+
+def test_the_job_fails_cleanly_when_libreoffice_is_missing(app, org_client, draft):
+    app.config["SOFFICE_BINARY"] = "/nonexistent/soffice"
+    response = upload(org_client, draft, ("sheet.xlsx", (SAMPLES / "sheet_app_properties.xlsx").read_bytes()))
+    assert response.status_code == 302
+    job = db.session.scalar(db.select(Job))
+    assert job.status is JobStatus.FAILED and "LibreOffice is not installed" in job.error
+    item = db.session.scalar(db.select(Evidence))
+    assert item.preview_storage_name is None
+    page = org_client.get(f"/cases/{draft.id}/evidence").get_data(as_text=True)
+    assert "Make a PDF to read in the browser" in page
