@@ -10,7 +10,8 @@ def register_commands(app):
     app.cli.add_command(load_units_command)
     app.cli.add_command(seed_demo_command)
     from .jobs.cli import check_command, recover_command, worker_command
-    for command in (worker_command, recover_command, check_command):
+    from .backup.cli import backup_group
+    for command in (worker_command, recover_command, check_command, backup_group):
         app.cli.add_command(command)
 
 

@@ -1,0 +1,1 @@
+"""Consistent backups (database rows + stored files + a checksummed manifest) and restore."""
