@@ -1,0 +1,204 @@
+"""Showcase book: cold build and one-case-changed rebuild for 50/150/300 cases.
+
+Synthetic selected cases: ~1,200 Chinese characters of narrative each and two
+~1600x1200 noisy JPEG photos (generated once into a temp dir, then prepared
+with prepare_photo as the app does at upload, timed separately). Prints
+`book N cold seconds=.. pages=.. mb=.. mb_per_page=.. peak_mb=..` and
+`book N one_changed seconds=.. rendered_chunks=..`. Pass sizes as arguments
+(`python -m bench book 50`) to run fewer.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+
+from reviewapp.publishing.book import build_book
+from reviewapp.publishing.model import Book, BookCase, Figures, NarrativeSection, Photo
+from reviewapp.publishing.photos import prepare_photo
+
+SIZES = (50, 150, 300)
+PHOTO_DIR = os.path.join(tempfile.gettempdir(), "reviewapp-bench-photos")
+
+SENTENCES = (
+    "协会组织社会体育指导员深入社区，为老年人提供科学健身指导和体质监测服务。",
+    "志愿者们利用周末时间走进乡村学校，带领孩子们开展篮球、足球和跳绳等体育活动。",
+    "项目坚持以人民为中心，围绕群众身边的健身需求，常年开展形式多样的志愿服务。",
+    "在体医融合方面，团队联合社区卫生服务中心，为慢性病患者制定个性化运动处方。",
+    "服务队建立了完善的志愿者招募、培训、考核和激励制度，保证活动经常化、规范化。",
+    "每逢重大节假日，志愿者在公园广场设立健身服务站，免费讲解健身器材的正确使用方法。",
+    "针对残疾人群体，团队开发了适合轮椅使用者的康复健身操，并定期上门指导训练。",
+    "通过线上直播课堂，优秀运动员和教练员向偏远地区群众传授太极拳、八段锦等传统项目。",
+    "项目实施以来，累计开展活动数百场次，受益群众数万人次，获得了当地群众的广泛好评。",
+    "他们把全民健身与乡村振兴结合起来，举办村级运动会，丰富了农民群众的精神文化生活。",
+    "志愿服务队还积极参与基层社会治理，协助社区做好赛事组织、安全保障和秩序维护工作。",
+    "在新时代文明实践中心的支持下，健身志愿服务覆盖了全县所有乡镇和行政村。",
+    "高校志愿者团队发挥专业优势，为中小学体育教师开展培训，推动体教融合落地见效。",
+    "企业志愿者组建了健步走队伍，带动职工和家属养成每天锻炼一小时的良好习惯。",
+    "协会注重总结经验，编写了志愿服务工作手册，为其他地区开展类似活动提供了借鉴。",
+    "冬季，志愿者在冰雪场地为青少年教授滑冰、滑雪基础知识，带动更多人参与冰雪运动。",
+    "团队定期走访独居老人，开展防跌倒平衡训练，并普及运动安全和营养健康知识。",
+    "依托基金会资助，项目为山区学校捐赠了体育器材，改善了孩子们的运动条件。",
+    "社会体育指导员持证上岗，每周固定时间在社区健身点开展晨练和晚练指导。",
+    "志愿者与医院康复科合作，为术后康复人群设计循序渐进的功能锻炼方案。",
+    "项目创新采用积分兑换方式，鼓励志愿者长期服务，形成了稳定的骨干队伍。",
+    "活动还吸引了众多媒体的关注和报道，产生了良好的社会影响和示范带动作用。",
+    "在大型体育赛事期间，志愿者承担了引导、咨询、医疗保障等多项服务工作。",
+    "他们坚持“奉献、友爱、互助、进步”的志愿精神，用实际行动践行全民健身理念。",
+    "少数民族地区的志愿者将民族传统体育项目融入活动，传承和弘扬了优秀传统文化。",
+    "团队利用大数据平台记录服务时长和群众反馈，不断改进服务内容和方式。",
+    "志愿者深入工厂车间开展工间操指导，帮助职工缓解疲劳，预防职业病。",
+    "面向青少年的暑期体育夏令营，让留守儿童度过了一个健康快乐的假期。",
+)
+HEADINGS = ("一、基本情况", "二、主要做法", "三、创新特色", "四、取得成效", "五、经验启示")
+THEMES = ("体医融合", "体教融合", "为老服务", "助残服务", "乡村振兴", "基层社会治理")
+PROVINCES = ("北京市", "河北省", "山西省", "辽宁省", "江苏省", "浙江省", "安徽省", "福建省",
+             "山东省", "河南省", "湖北省", "湖南省", "广东省", "四川省", "贵州省", "云南省",
+             "陕西省", "甘肃省", "新疆维吾尔自治区", "内蒙古自治区")
+ORG_TYPES = ("单项体育协会", "社会体育指导员协会", "志愿服务联合会", "学校志愿服务团体",
+             "企业志愿服务团体", "基金会")
+
+
+def make_photos(count: int) -> list[str]:
+    """`count` distinct noisy 1600x1200 JPEGs, generated once and reused across runs."""
+    from PIL import Image, ImageDraw, ImageFilter
+    os.makedirs(PHOTO_DIR, exist_ok=True)
+    paths = []
+    noise = None
+    for index in range(count):
+        path = os.path.join(PHOTO_DIR, f"photo-{index:04d}.jpg")
+        paths.append(path)
+        if os.path.exists(path):
+            continue
+        if noise is None:
+            noise = Image.effect_noise((1600, 1200), 40).convert("RGB").filter(
+                ImageFilter.GaussianBlur(0.6))
+        rng = random.Random(index)
+        base = Image.linear_gradient("L").resize((1600, 1200)).convert("RGB")
+        tint = Image.new("RGB", (1600, 1200), tuple(rng.randrange(40, 220) for _ in range(3)))
+        image = Image.blend(Image.blend(base, tint, 0.6), noise, 0.25)
+        draw = ImageDraw.Draw(image)
+        for _ in range(12):
+            x, y = rng.randrange(1500), rng.randrange(1100)
+            draw.ellipse((x, y, x + rng.randrange(60, 400), y + rng.randrange(60, 300)),
+                         fill=tuple(rng.randrange(256) for _ in range(3)))
+        image.save(path, "JPEG", quality=90)
+    return paths
+
+
+def _paragraphs(rng: random.Random, chars: int) -> list[str]:
+    paragraphs, current, total = [], "", 0
+    while total < chars:
+        sentence = rng.choice(SENTENCES)
+        current += sentence
+        total += len(sentence)
+        if len(current) > 180:
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return paragraphs
+
+
+def make_cases(count: int, photos: list[str], seed: int = 7) -> list[BookCase]:
+    """`count` synthetic selected cases with ~1,200 characters of narrative and two photos."""
+    rng = random.Random(seed)
+    cases = []
+    for index in range(count):
+        paragraphs = _paragraphs(rng, 1200)
+        per_section = max(1, len(paragraphs) // 4)
+        sections = tuple(
+            NarrativeSection(HEADINGS[i], tuple(paragraphs[i * per_section:(i + 1) * per_section]
+                                                if i < 3 else paragraphs[3 * per_section:]))
+            for i in range(4))
+        province = rng.choice(PROVINCES)
+        cases.append(BookCase(
+            id=f"2023-{index:04d}",
+            title=f"{province[:2]}“{rng.choice(THEMES)}”全民健身志愿服务项目（第{index + 1}号）",
+            organization=f"{province}{rng.choice(ORG_TYPES)}第{index % 17 + 1}志愿服务队",
+            province=province, org_type=rng.choice(ORG_TYPES),
+            themes=(THEMES[index % len(THEMES)],),
+            summary="".join(rng.choice(SENTENCES) for _ in range(3)),
+            sections=sections,
+            figures=Figures(volunteers=rng.randrange(20, 3000), service_hours=rng.randrange(500, 90000),
+                            activities=rng.randrange(10, 900), people_served=rng.randrange(1000, 200000),
+                            start_year=rng.randrange(2005, 2022)),
+            photos=(Photo(photos[2 * index], "志愿者在社区健身点为群众进行健身指导"),
+                    Photo(photos[2 * index + 1], "活动现场：乡村运动会开幕式")),
+            gallery_url=f"https://gallery.example.cn/2023/cases/{index:04d}",
+            version="v1",
+        ))
+    return cases
+
+
+BOOK = Book(title_zh="2023年全民健身志愿服务优秀案例", title_en="2023 Excellent National Fitness "
+            "Volunteer-Service Cases", year=2023, foreword="\n".join(SENTENCES[:6]))
+
+
+def _reset_peak() -> None:
+    """Reset this process's peak RSS (Linux clear_refs 5), so each build is measured alone."""
+    try:
+        with open("/proc/self/clear_refs", "w") as stream:
+            stream.write("5")
+    except OSError:
+        pass
+
+
+def _parent_peak_mb() -> float:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def main(argv):
+    sizes = [int(arg) for arg in argv] or list(SIZES)
+    started = time.perf_counter()
+    raw = make_photos(2 * max(sizes))
+    print(f"book photos generate seconds={time.perf_counter() - started:.2f} count={len(raw)}")
+    photo_cache = os.path.join(PHOTO_DIR, "prepared")
+    started = time.perf_counter()
+    prepared = [prepare_photo(path, photo_cache) for path in raw]  # the app does this at upload
+    size_mb = sum(os.path.getsize(p) for p in prepared) / len(prepared) / 1e6
+    print(f"book photos prepare seconds={time.perf_counter() - started:.2f} "
+          f"avg_mb={size_mb:.3f}")
+    for size in sizes:
+        cases = make_cases(size, prepared)
+        cache_dir = tempfile.mkdtemp(prefix="bench-book-")
+        out = os.path.join(cache_dir, "book.pdf")
+        try:
+            _reset_peak()
+            result = build_book(BOOK, cases, out, cache_dir=cache_dir)
+            mb = os.path.getsize(out) / 1e6
+            parent = _parent_peak_mb()
+            largest_child = max(result.worker_peak_mb, default=0.0)
+            print(f"book {size} cold seconds={result.seconds:.2f} pages={result.pages} "
+                  f"mb={mb:.1f} mb_per_page={mb / result.pages:.3f} "
+                  f"peak_mb={parent + sum(result.worker_peak_mb):.0f} "
+                  f"parent_peak_mb={parent:.0f} largest_child_mb={largest_child:.0f} "
+                  f"chunks={result.chunks_total} render_cpu_s={result.render_cpu_seconds:.1f} "
+                  f"load={_load()}")
+            changed = list(cases)
+            middle = changed[size // 2]
+            changed[size // 2] = dataclasses.replace(
+                middle, summary=middle.summary + "（已更新）", version="v2")
+            result = build_book(BOOK, changed, out, cache_dir=cache_dir)
+            print(f"book {size} one_changed seconds={result.seconds:.2f} "
+                  f"rendered_chunks={result.chunks_rendered} pages={result.pages} load={_load()}")
+            sys.stdout.flush()
+        finally:
+            shutil.rmtree(cache_dir, ignore_errors=True)
+    return 0
