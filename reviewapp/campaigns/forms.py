@@ -56,6 +56,9 @@ class CampaignForm(FlaskForm):
     unit_quota = IntegerField(_l("Recommendations per unit"), default=10,
                               validators=[required(), NumberRange(min=1, max=10000)])
     allow_direct_submission = BooleanField(_l("Allow direct submission without a recommending unit"))
+    allow_withdraw = BooleanField(_l("Let organizations withdraw a submitted case to edit it until the deadline"),
+                                  default=True)
+    bidding_enabled = BooleanField(_l("Let experts bid on the cases they would like to review"))
     score_min = IntegerField(_l("Lowest score"), default=0, validators=[NumberRange(min=0, max=100)])
     score_max = IntegerField(_l("Highest score"), default=10, validators=[NumberRange(min=1, max=100)])
     themes = TextAreaField(_l("Themes"), description=_l("One per line: 中文 | English"),

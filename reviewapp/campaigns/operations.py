@@ -14,7 +14,7 @@ WINDOW_FIELDS = ("submission_opens", "submission_closes", "recommendation_closes
                  "review_opens", "review_closes")
 PLAIN_FIELDS = ("year", "slug", "title_zh", "title_en", "call_text_zh", "call_text_en",
                 "timezone", "reviewers_per_case", "selection_quota", "unit_quota",
-                "allow_direct_submission", "score_min", "score_max")
+                "allow_direct_submission", "allow_withdraw", "bidding_enabled", "score_min", "score_max")
 
 
 class CampaignConflict(Exception):

@@ -1,4 +1,5 @@
 """Admins create and edit campaigns; concurrent edits never silently overwrite."""
+import re
 from datetime import datetime, timezone
 
 from reviewapp.audit import AuditEntry
@@ -86,3 +87,14 @@ def test_non_admins_cannot_edit(app, login_as):
         client, _ = login_as(role, email=f"{role}@example.cn")
         assert client.get(f"/campaigns/{campaign.id}/edit").status_code == 403
         assert client.post(f"/campaigns/{campaign.id}/edit", data={}).status_code in (400, 403)
+
+
+def test_campaign_switches_are_saved(app, login_as):
+    admin, _ = login_as("admin")
+    submit_form(admin, "/campaigns/new", campaign_form(bidding_enabled="y", allow_direct_submission="y"))
+    campaign = db.session.scalar(db.select(Campaign).filter_by(slug="2027"))
+    assert campaign.bidding_enabled and campaign.allow_direct_submission
+    assert not campaign.allow_withdraw  # an unticked box means no
+    page = admin.get(f"/campaigns/{campaign.id}/edit").get_data(as_text=True)
+    tag = lambda name: re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)  # noqa: E731
+    assert "checked" in tag("bidding_enabled") and "checked" not in tag("allow_withdraw")
