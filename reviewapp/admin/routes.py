@@ -1,16 +1,20 @@
 """Administration pages; each is a thin view over a feature's queries or operations."""
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..access import allow
 from ..auth import operations as account_operations
 from ..auth.models import Invitation, Role, User
+from ..campaigns.queries import all_campaigns
+from ..cases.workflow import CaseState
 from ..extensions import db
 from ..mail.models import OutboxMessage
 from ..organizations.models import Organization
+from ..organizations.reference import province_choices
 from ..units.models import RecommendingUnit
 from .forms import InvitationForm
+from .queries import case_list_query
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -32,6 +36,16 @@ def users():
 def organizations():
     rows = db.session.scalars(db.select(Organization).order_by(Organization.created_at.desc())).all()
     return render_template("admin/organizations.html", organizations=rows)
+
+
+@bp.get("/cases")
+@allow(Role.ADMIN)
+def cases():
+    filters = {key: request.args.get(key, "") for key in ("campaign", "state", "province")}
+    rows = db.paginate(case_list_query(filters), page=request.args.get("page", 1, type=int),
+                       per_page=50, error_out=False)
+    return render_template("admin/cases.html", cases=rows, filters=filters, campaigns=all_campaigns(),
+                           states=list(CaseState), provinces=province_choices())
 
 
 @bp.get("/units")
