@@ -26,7 +26,9 @@ def pybabel(*args):
 
 
 def update():
+    # Babel skips folders starting with "_" by default: templates/_macros is ours.
     pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location",
+            "--ignore-dirs", ".* __pycache__ node_modules",
             "--sort-output", "--project", "reviewapp", "-o", str(POT), ".")
     pybabel("update", "-i", str(POT), "-d", "reviewapp/translations", "-l", "zh",
             "--no-fuzzy-matching", "--ignore-obsolete")
@@ -56,13 +58,18 @@ def merge(paths):
     print(f"{filled} translations filled")
 
 
+def _wanted_directory(dirpath):
+    name = Path(dirpath).name
+    return not name.startswith(".") and name not in ("__pycache__", "node_modules")
+
+
 def source_msgids():
     """Every translatable string in the code and templates, read afresh."""
     method_map = [("reviewapp/**.py", "python"), ("templates/**.html", "jinja2")]
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     ids = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, keywords=keywords):
+            str(ROOT), method_map, keywords=keywords, directory_filter=_wanted_directory):
         ids.add(message[0] if isinstance(message, tuple) else message)
     return ids
 
@@ -75,11 +82,14 @@ def problems():
         message = catalog.get(msgid)
         if message is None:
             found.append((msgid, "not in the catalogue (run update)"))
-        elif not message.string:
+            continue
+        # Plural messages carry a tuple of forms.
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(forms):
             found.append((msgid, "untranslated"))
         elif "fuzzy" in message.flags:
             found.append((msgid, "fuzzy"))
-        elif sorted(PLACEHOLDER.findall(msgid)) != sorted(PLACEHOLDER.findall(message.string)):
+        elif any(set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(form)) for form in forms):
             found.append((msgid, "placeholders differ"))
     return found
 
