@@ -38,6 +38,14 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_FOLDER = Path(os.environ.get("UPLOAD_FOLDER", INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH_MB", 64) * 1024 * 1024
+    # Stored files: "local" keeps them in UPLOAD_FOLDER; "s3" in an
+    # S3-compatible bucket shared by every app machine (reviewapp/storage).
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "reviewapp")
+    S3_PREFIX = os.environ.get("S3_PREFIX", "")
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
+    S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+    STORAGE_CACHE_DIR = Path(os.environ.get("STORAGE_CACHE_DIR", INSTANCE_DIR / "storage-cache"))
     # Evidence of a case: the limit for one file and for all files of a case.
     EVIDENCE_MAX_FILE_MB = _env_int("EVIDENCE_MAX_FILE_MB", 20)
     EVIDENCE_MAX_CASE_MB = _env_int("EVIDENCE_MAX_CASE_MB", 200)

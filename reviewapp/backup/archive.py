@@ -5,7 +5,8 @@ A backup is a folder:
     manifest.json      format, alembic revision, time, row count per table,
                        sha256 of every other file in the folder
     tables/<name>.jsonl   one JSON object per row, in primary-key order
-    files/<name>          every stored file (evidence, previews, builds)
+    files/<name>          every stored file (evidence, previews, builds), from
+                          whichever storage backend is configured
 
 Rows are read inside one transaction (REPEATABLE READ on PostgreSQL, a
 single read transaction on SQLite), so the dump is one consistent moment.
@@ -16,16 +17,15 @@ instance that already holds data.
 import base64
 import hashlib
 import json
-import shutil
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
 from alembic.migration import MigrationContext
-from flask import current_app
 from sqlalchemy import Integer, MetaData, func, select, text
 
 from ..extensions import db
+from ..storage import storage
 
 FORMAT = "reviewapp-backup-1"
 
@@ -97,9 +97,11 @@ def create_backup(target):
                     count += 1
             counts[table.name] = count
         connection.rollback()
-    uploads = Path(current_app.config["UPLOAD_FOLDER"])
-    if uploads.exists():
-        shutil.copytree(uploads, target / "files", dirs_exist_ok=True)
+    store = storage()
+    for name in store.names():
+        path = target / "files" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(store.read(name))
     checksums = {str(p.relative_to(target)): _sha256(p)
                  for p in sorted(target.rglob("*")) if p.is_file()}
     manifest = {"format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(),
@@ -150,8 +152,10 @@ def restore_backup(source):
         if connection.dialect.name == "postgresql":
             _reset_sequences(connection, tables)
     files = source / "files"
-    if files.exists():
-        shutil.copytree(files, Path(current_app.config["UPLOAD_FOLDER"]), dirs_exist_ok=True)
+    store = storage()
+    for path in sorted(files.rglob("*")) if files.exists() else []:
+        if path.is_file():
+            store.write(str(path.relative_to(files)), path.read_bytes())
     return manifest
 
 

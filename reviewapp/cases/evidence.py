@@ -1,12 +1,12 @@
 """Evidence files of a case: verified, stored under generated names, with a blind copy and a thumbnail.
 
-Files live in UPLOAD_FOLDER (outside the web root) and are reached only
-through the permission-checked routes. Nothing is written for a refused file.
+Files live in the configured storage (reviewapp/storage: UPLOAD_FOLDER or an
+S3 bucket, never the web root) and are reached only through the
+permission-checked routes. Nothing is written for a refused file.
 """
 import hashlib
 import io
 import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -15,6 +15,7 @@ from PIL import Image
 
 from ..audit import record
 from ..extensions import db
+from ..storage import storage
 from .blind import make_blind_copy
 from .checks import file_identity_flags, identity_of
 from .models import Evidence
@@ -26,7 +27,6 @@ from .uploads import (
     format_megabytes,
     new_storage_name,
     verify_upload,
-    write_atomically,
 )
 
 THUMBNAIL_SIZE = (360, 360)
@@ -34,17 +34,9 @@ LINK = "link"
 MAX_CAPTION = 300
 
 
-def upload_folder():
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def stored_path(name):
-    """The path of a stored file; only generated names are ever stored, but check anyway."""
-    if not name or "/" in name or "\\" in name or name.startswith("."):
-        raise FileNotFoundError(name)
-    return upload_folder() / name
+    """A local path to read a stored file from (FileNotFoundError if there is none)."""
+    return storage().local_path(name)
 
 
 def file_limits():
@@ -74,7 +66,7 @@ class _Written:
         self.names = []
 
     def write(self, name, data):
-        write_atomically(upload_folder(), name, data)
+        storage().write(name, data)
         self.names.append(name)
         return name
 
@@ -85,10 +77,7 @@ class _Written:
 def remove_files(names):
     for name in names:
         if name:
-            try:
-                stored_path(name).unlink(missing_ok=True)
-            except FileNotFoundError:
-                pass
+            storage().delete(name)
 
 
 def add_file(actor, case, data, file_name, caption=""):
@@ -115,8 +104,10 @@ def add_file(actor, case, data, file_name, caption=""):
         evidence.blind_storage_name = written.write(new_storage_name(verified), blind)
         if verified.kind == PHOTO:
             evidence.thumbnail_name = written.write(f"{os.urandom(16).hex()}.jpg", _thumbnail(blind))
-        evidence.identity_flags = file_identity_flags(evidence, identity_of(case), data,
-                                                      case.organization.contact_person)
+        # The new row joins the session only below, once its files exist.
+        with db.session.no_autoflush:
+            evidence.identity_flags = file_identity_flags(evidence, identity_of(case), data,
+                                                          case.organization.contact_person)
         db.session.add(evidence)
         db.session.flush()
         record(actor, "evidence.uploaded", evidence,
@@ -177,7 +168,7 @@ def delete_evidence(actor, evidence):
 
 
 def read_stored(name):
-    return stored_path(name).read_bytes()
+    return storage().read(name)
 
 
 def ensure_blind_copy(evidence):
@@ -188,5 +179,5 @@ def ensure_blind_copy(evidence):
     blind = make_blind_copy(data, evidence.kind, evidence.original_name)
     extension = evidence.storage_name.rsplit(".", 1)[-1]
     name = f"{os.urandom(16).hex()}.{extension}"
-    write_atomically(upload_folder(), name, blind)
+    storage().write(name, blind)
     evidence.blind_storage_name = name

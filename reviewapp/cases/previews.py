@@ -18,7 +18,7 @@ from ..extensions import db
 from ..jobs import JobAlreadyRunning, enqueue
 from ..jobs.runner import JobFailed
 from .models import Evidence
-from .uploads import write_atomically
+from ..storage import storage
 
 FUNCTION = "reviewapp.cases.previews:render_office_preview"
 
@@ -78,7 +78,7 @@ def convert_to_pdf(data, extension, binary, timeout):
 
 def render_office_preview(job, progress):
     """Job: render one Office evidence file (its blind copy) to a PDF preview."""
-    from .evidence import read_stored, remove_files, upload_folder
+    from .evidence import read_stored, remove_files
 
     evidence = db.session.get(Evidence, job.params["evidence_id"])
     if evidence is None or evidence.kind != "office":
@@ -88,7 +88,7 @@ def render_office_preview(job, progress):
     pdf = convert_to_pdf(read_stored(source), extension, current_app.config["SOFFICE_BINARY"],
                          current_app.config["OFFICE_PREVIEW_TIMEOUT"])
     name = f"{os.urandom(16).hex()}.pdf"
-    write_atomically(upload_folder(), name, pdf)
+    storage().write(name, pdf)
     old = evidence.preview_storage_name
     evidence.preview_storage_name = name
     remove_files([old])

@@ -6,13 +6,10 @@ caption. Refusals raise ``UploadRefused`` with a translatable message for the
 person who uploaded the file.
 """
 
-import os
 import re
-import tempfile
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
@@ -29,7 +26,6 @@ _SIGNATURES = (
 )
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _DISPLAY_NAME_LIMIT = 120
-_STORAGE_NAME = re.compile(r"^[0-9a-f]{32}\.[a-z0-9]{2,5}$")
 
 
 class UploadRefused(Exception):
@@ -67,13 +63,6 @@ class VerifiedFile:
     page_count: int | None = None
 
 
-@dataclass(frozen=True)
-class StoredUpload:
-    """A verified file written under a generated name."""
-
-    verified: VerifiedFile
-    storage_name: str
-    path: Path
 
 
 def format_megabytes(size_in_bytes: int) -> str:
@@ -259,48 +248,3 @@ def verify_upload(data: bytes, name: str, limits: UploadLimits = UploadLimits())
 def new_storage_name(verified: VerifiedFile) -> str:
     """A fresh random file name with the canonical extension of the detected type."""
     return f"{uuid.uuid4().hex}.{verified.extension}"
-
-
-def write_atomically(directory: str | os.PathLike, storage_name: str, data: bytes) -> Path:
-    """Write ``data`` to ``directory/storage_name`` so that the file is either complete or absent.
-
-    ``storage_name`` must be a generated name (hex + extension), never a user-supplied one.
-    """
-    if not _STORAGE_NAME.match(storage_name):
-        raise ValueError(f"not a generated storage name: {storage_name!r}")
-    directory = Path(directory)
-    target = directory / storage_name
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    _fsync_directory(directory)
-    return target
-
-
-def _fsync_directory(directory: Path) -> None:
-    # Makes the rename itself durable; not every platform lets a directory be opened.
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def store_upload(
-    data: bytes, name: str, directory: str | os.PathLike, limits: UploadLimits = UploadLimits()
-) -> StoredUpload:
-    """Verify an upload and write it under a new random name; on refusal nothing is written."""
-    verified = verify_upload(data, name, limits)
-    storage_name = new_storage_name(verified)
-    path = write_atomically(directory, storage_name, data)
-    return StoredUpload(verified=verified, storage_name=storage_name, path=path)

@@ -38,7 +38,7 @@ def test_backup_round_trip(app, second_database, tmp_path):
     app.test_cli_runner().invoke(args=["seed-demo"])
     uploads = app.config["UPLOAD_FOLDER"]
     uploads.mkdir(parents=True, exist_ok=True)
-    (uploads / "0123abcd.jpg").write_bytes(b"\xff\xd8 photo bytes")
+    (uploads / "0123abcd.jpg").write_bytes(b"\xff\xd8 photo bytes")  # as the local storage keeps it
     users = db.session.scalar(db.select(db.func.count(User.id)))
     titles = sorted(db.session.scalars(db.select(Case.title)))
     target = tmp_path / "backup"

@@ -21,9 +21,7 @@ from reviewapp.cases.uploads import (
     format_megabytes,
     read_upload,
     safe_display_name,
-    store_upload,
     verify_upload,
-    write_atomically,
 )
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "evidence-samples"
@@ -324,50 +322,3 @@ def test_safe_display_name_shortens_long_names_keeping_the_extension():
 def test_safe_display_name_refuses_names_with_nothing_printable():
     with pytest.raises(UploadRefused):
         safe_display_name("\x00\x01/")
-
-
-def test_store_upload_writes_one_file_under_a_random_name(tmp_path):
-    photo = image_bytes("PNG")
-    stored = store_upload(photo, "活动 照片.jpg", tmp_path)
-    assert stored.path.read_bytes() == photo
-    assert stored.path.parent == tmp_path
-    assert stored.storage_name.endswith(".png") and len(stored.storage_name) == 36
-    assert stored.verified.display_name == "活动 照片.jpg"
-    assert [path.name for path in tmp_path.iterdir()] == [stored.storage_name]
-    assert store_upload(photo, "again.png", tmp_path).storage_name != stored.storage_name
-
-
-@pytest.mark.parametrize(
-    ("data", "name"),
-    [
-        (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "a.svg"),
-        (b"<html><body>hi</body></html>", "photo.jpg"),
-        (png_declaring(100_000, 100_000), "bomb.png"),
-        (image_bytes("JPEG", size=(300, 300))[:500], "cut.jpg"),
-        (package_bytes(extra_members=[("word/media/filler.bin", b"\0" * (30 * 1024 * 1024))]), "bomb.docx"),
-        (image_bytes(), "../../escape.jpg"),
-        (b"x" * (21 * 1024 * 1024), "huge.pdf"),
-    ],
-)
-def test_refused_uploads_leave_nothing_in_the_target_directory(tmp_path, data, name):
-    with pytest.raises(UploadRefused):
-        store_upload(data, name, tmp_path)
-    assert list(tmp_path.iterdir()) == []
-    assert not (tmp_path.parent / "escape.jpg").exists()
-
-
-def test_write_atomically_leaves_no_partial_file_when_the_rename_fails(tmp_path, monkeypatch):
-    def failing_replace(source, target):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", failing_replace)
-    with pytest.raises(OSError):
-        write_atomically(tmp_path, "0123456789abcdef0123456789abcdef.pdf", b"%PDF-1.7")
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_write_atomically_only_takes_generated_names(tmp_path):
-    for bad_name in ("../x.pdf", "report.pdf", "0123456789abcdef0123456789abcdef.pdf/x"):
-        with pytest.raises(ValueError):
-            write_atomically(tmp_path, bad_name, b"data")
-    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,100 @@
+"""Both storage backends behave the same: the local folder and an S3 bucket
+(a real S3 API served by moto's server on loopback)."""
+import os
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from reviewapp.storage.local import LocalStorage
+from reviewapp.storage.s3 import S3Storage
+from tests.factories import make_campaign, make_organization, sign_in_as, submit_form
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint():
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def bucket(s3_endpoint, request):
+    name = "reviewapp-" + request.node.name.replace("_", "-")[:40].lower().strip("-")
+    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1").create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request, tmp_path, s3_endpoint):
+    if request.param == "local":
+        return LocalStorage(tmp_path / "files")
+    name = f"reviewapp-unit-{os.urandom(4).hex()}"
+    boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1").create_bucket(Bucket=name)
+    return S3Storage(bucket=name, prefix="instance-a", endpoint_url=s3_endpoint, cache_dir=tmp_path / "cache")
+
+
+def test_write_read_list_delete(store):
+    store.write("0123abcd.jpg", b"photo")
+    store.write("builds/book-1.pdf", b"%PDF")
+    assert store.read("0123abcd.jpg") == b"photo" and store.exists("builds/book-1.pdf")
+    assert store.names() == ["0123abcd.jpg", "builds/book-1.pdf"]
+    assert store.local_path("builds/book-1.pdf").read_bytes() == b"%PDF"
+    store.write("0123abcd.jpg", b"new photo")
+    assert store.local_path("0123abcd.jpg").read_bytes() == b"new photo"  # no stale cache
+    store.delete("0123abcd.jpg")
+    assert not store.exists("0123abcd.jpg") and store.names() == ["builds/book-1.pdf"]
+    with pytest.raises(FileNotFoundError):
+        store.read("0123abcd.jpg")
+
+
+@pytest.mark.parametrize("name", ["../etc/passwd", "/abs.jpg", "a/b/c.jpg", "x.jpg/..", "", ".hidden", "a\\b.jpg"])
+def test_names_that_could_escape_are_refused(store, name):
+    with pytest.raises(FileNotFoundError):
+        store.write(name, b"data")
+
+
+def test_a_failed_local_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    store = LocalStorage(tmp_path)
+
+    def failing_replace(source, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        store.write("0123abcd.pdf", b"%PDF-1.7")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_evidence_goes_to_the_bucket_and_back(app, s3_endpoint, bucket, tmp_path):
+    """Upload a photo through the app with the S3 backend, then read it back."""
+    import io
+
+    from PIL import Image
+    app.config.update(STORAGE_BACKEND="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=s3_endpoint,
+                      STORAGE_CACHE_DIR=tmp_path / "cache")
+    app.extensions.pop("reviewapp-storage", None)
+    campaign = make_campaign()
+    user = make_organization()
+    client = sign_in_as(app.test_client(), user)
+    response = submit_form(client, "/dashboard", {}, action=f"/cases/start/{campaign.id}")
+    case_path = response.headers["Location"].replace("/edit", "")
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(photo, "JPEG")
+    upload = submit_form(client, f"{case_path}/evidence",
+                         {"files": [(io.BytesIO(photo.getvalue()), "活动.jpg")], "caption": "晨练"},
+                         content_type="multipart/form-data")
+    assert upload.status_code in (200, 302), upload.get_data(as_text=True)[:500]
+    keys = [o["Key"] for o in boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
+            .list_objects_v2(Bucket=bucket).get("Contents", [])]
+    assert len(keys) == 3  # original, blind copy, thumbnail
+    assert not (app.config["UPLOAD_FOLDER"]).exists() or list(app.config["UPLOAD_FOLDER"].iterdir()) == []
+    from reviewapp.cases.models import Evidence
+    from reviewapp.extensions import db
+    evidence = db.session.scalars(db.select(Evidence)).one()
+    download = client.get(f"{case_path}/evidence/{evidence.id}/download")
+    assert download.status_code == 200 and download.data[:2] == b"\xff\xd8"
