@@ -77,6 +77,8 @@ BLUEPRINTS = [
     "jobs.routes",
     "ops.routes",
     "cases.routes",
+    "review.routes",
+    "results.routes",
 ]
 
 

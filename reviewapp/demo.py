@@ -12,6 +12,7 @@ from .cases.models import ActivityLogEntry, Case
 from .cases.workflow import CaseState
 from .experts.demo import seed_experts_demo
 from .extensions import db
+from .review.demo import seed_review_demo
 from .organizations.credit_code import check_character
 from .organizations.models import Organization
 from .timezones import utcnow
@@ -207,6 +208,7 @@ def seed_demo():
         db.session.add(case)
         _fill_demo_case(case, campaign.themes[_theme], org, now)
     db.session.flush()
+    seed_review_demo()
     return {
         "users": db.session.scalar(db.select(db.func.count(User.id))),
         "organizations": db.session.scalar(db.select(db.func.count(Organization.id))),

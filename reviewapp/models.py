@@ -8,8 +8,10 @@ from .experts.models import Bid, Conflict, ExpertProfile
 from .jobs.models import Job
 from .mail.models import OutboxMessage
 from .organizations.models import Organization
+from .results.models import SelectionDecision
+from .review.models import Review, ReviewDecline
 from .units.models import RecommendingUnit
 
 __all__ = ["ActivityLogEntry", "AuditEntry", "Bid", "Conflict", "ExpertProfile", "ReviewAssignment",
            "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Job", "Organization",
-           "OutboxMessage", "RecommendingUnit", "Theme", "User"]
+           "OutboxMessage", "RecommendingUnit", "Review", "ReviewDecline", "SelectionDecision", "Theme", "User"]

@@ -33,6 +33,10 @@ class Campaign(db.Model):
     allow_direct_submission: Mapped[bool] = mapped_column(Boolean, default=False)
     # Organizations may withdraw a submitted case to edit it until the deadline.
     allow_withdraw: Mapped[bool] = mapped_column(Boolean, default=True)
+    # After the review deadline experts may see the anonymised spread of a case's scores.
+    show_spread_to_experts: Mapped[bool] = mapped_column(Boolean, default=False)
+    # After publication organizations may read the reviewers' anonymised comments.
+    release_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
     # Experts may say which blind cases they would like to review.
     bidding_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     score_min: Mapped[int] = mapped_column(Integer, default=0)

@@ -58,8 +58,13 @@ def unit_summary(user):
 
 
 def expert_summary(user):
+    """The campaign, and the expert's review queue: done / total and the next case to review."""
+    from ..review.queries import SUBMITTED, next_item, queue
     campaign = latest_campaign()
-    return {"campaign": campaign, "phase": phase_at(campaign) if campaign else None}
+    items = queue(user)
+    return {"campaign": campaign, "phase": phase_at(campaign) if campaign else None,
+            "review_total": len(items), "review_done": sum(1 for item in items if item.status == SUBMITTED),
+            "next_review": next_item(user)}
 
 
 SUMMARIES = {

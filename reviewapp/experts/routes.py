@@ -141,10 +141,19 @@ def cases():
     campaign = latest_campaign()
     pool = review_pool(campaign) if campaign else []
     ids = [c.id for c in pool]
-    return render_template("experts/cases.html", campaign=campaign, cases=pool, bid_labels=BID_LABELS,
+    # Titles and summaries may still name the applicant: show them redacted, as on the review page.
+    blind = {case.id: _blind_summary(case) for case in pool}
+    return render_template("experts/cases.html", campaign=campaign, cases=pool, blind=blind,
+                           bid_labels=BID_LABELS,
                            bids=queries.bids_for(ids, [current_user.id]),
                            declared=queries.declared_by(current_user.id, ids),
                            may_know_form=MayKnowForm(), bid_form=BidForm())
+
+
+def _blind_summary(case):
+    from ..review.blind_view import redactor
+    redact = redactor(case)
+    return {"title": redact(case.title), "summary": redact(case.summary)}
 
 
 @bp.post("/cases/<int:case_id>/may-know")

@@ -166,3 +166,20 @@ def test_role_guards(app, login_as):
     for role in ("unit", "admin"):
         client, _user = login_as(role, email=f"{role}2@guard.cn")
         assert client.get("/experts/cases").status_code == 403
+
+
+def test_pool_page_redacts_the_applicant_from_titles_and_summaries(app, login_as):
+    """A title or summary naming the applicant is shown redacted to experts."""
+    from reviewapp.cases.models import Case
+    from reviewapp.cases.workflow import CaseState
+    from reviewapp.extensions import db
+    from tests.factories import make_campaign, make_organization
+    campaign = make_campaign()
+    org = make_organization(name="西湖区阳光健身志愿者协会", email="sun@example.cn").organization
+    db.session.add(Case(campaign=campaign, organization=org, state=CaseState.RECOMMENDED,
+                        title="西湖区阳光健身志愿者协会的晨练服务", summary="联系人王丽，电话13800138000"))
+    db.session.commit()
+    client, _ = login_as("expert")
+    page = client.get("/experts/cases").get_data(as_text=True)
+    assert "晨练服务" in page
+    assert "阳光健身志愿者协会" not in page and "13800138000" not in page and "王丽" not in page

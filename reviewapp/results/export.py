@@ -1,0 +1,63 @@
+"""The campaign's results as an .xlsx workbook: one sheet per view (ranking, per-review scores,
+reviewer statistics). Headers are in the reader's language."""
+import io
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .aggregation import weighted_total
+
+
+def _sheet(workbook, title, headers, rows, first=False):
+    sheet = workbook.active if first else workbook.create_sheet()
+    sheet.title = title
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _round(value, digits=3):
+    return None if value is None else round(float(value), digits)
+
+
+def results_xlsx(results, decisions):
+    """Bytes of the workbook for a queries.CampaignResults and {case id: SelectionDecision}."""
+    workbook = Workbook()
+    ranking = []
+    for r in results.results:
+        case = results.cases[r.case_id]
+        decision = decisions.get(r.case_id)
+        ranking.append([r.rank, r.case_id, case.title, case.organization.name, r.n_reviews, _round(r.mean),
+                        _round(r.calibrated), _round(r.range), _round(r.std), _("yes") if r.disagreement else "",
+                        str(case.state.label),
+                        decision.reason if decision and decision.reason else ""])
+    _sheet(workbook, _("Ranking"), [_("Rank"), _("Case"), _("Title"), _("Organization"), _("Reviews"),
+                                    _("Mean"), _("Calibrated score"), _("Range"), _("Standard deviation"),
+                                    _("Disagreement"), _("State"), _("Reason for deviation")], ranking, first=True)
+    criteria = list(results.campaign.criteria)
+    reviews = []
+    for assignment, review in results.rows:
+        reviews.append([assignment.case_id, results.experts[assignment.expert_id].name,
+                        *[review.scores.get(c.key) for c in criteria],
+                        _round(weighted_total(review.scores, results.rubric)), review.confidence or "",
+                        review.overall_comment])
+    _sheet(workbook, _("Review scores"), [_("Case"), _("Expert"), *[str(c.name) for c in criteria],
+                                          _("Weighted total"), _("Confidence"), _("Overall comment")], reviews)
+    stats = [[results.experts[s.expert_id].name if s.expert_id in results.experts else s.expert_id,
+              s.assigned, s.done, _round(s.completion_rate), _round(s.severity), _round(s.mean_total)]
+             for s in results.expert_stats]
+    sheet = _sheet(workbook, _("Reviewer statistics"), [_("Expert"), _("Assigned"), _("Done"), _("Completion rate"),
+                                                         _("Severity"), _("Mean total")], stats)
+    if results.reliability is not None:
+        sheet.append([])
+        sheet.append([_("ICC(1)"), _round(results.reliability.icc1)])
+        sheet.append([_("ICC(1,k)"), _round(results.reliability.icc1_k)])
+        sheet.append([_("Krippendorff's alpha"), _round(results.reliability.alpha)])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

@@ -1,0 +1,133 @@
+"""The admin's results pages: the ranked table with reliability, the selection, the .xlsx export."""
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..access import allow
+from ..auth.models import Role
+from ..campaigns.models import Campaign
+from ..extensions import db
+from . import operations, queries
+from .export import results_xlsx
+from .selection import GroupLimit, group_counts, select_cases
+
+bp = Blueprint("results", __name__, url_prefix="/results")
+
+
+def _campaign_or_404(campaign_id):
+    return db.session.get(Campaign, campaign_id) or abort(404)
+
+
+def _threshold(campaign):
+    """The disagreement threshold from ?threshold= (rubric points), default 30% of the scale."""
+    default = round(0.3 * (campaign.score_max - campaign.score_min), 2)
+    try:
+        value = float(request.args.get("threshold", default))
+    except ValueError:
+        return default
+    return value if 0 <= value <= campaign.score_max - campaign.score_min else default
+
+
+@bp.get("/campaigns/<int:campaign_id>")
+@allow(Role.ADMIN)
+def show(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    threshold = _threshold(campaign)
+    results = queries.campaign_results(campaign, threshold)
+    return render_template("results/show.html", campaign=campaign, results=results, threshold=threshold,
+                           decisions=queries.decisions_of(campaign))
+
+
+@bp.get("/campaigns/<int:campaign_id>/results.xlsx")
+@allow(Role.ADMIN)
+def export(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    data = results_xlsx(queries.campaign_results(campaign, _threshold(campaign)), queries.decisions_of(campaign))
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response.headers["Content-Disposition"] = f"attachment; filename=results-{campaign.slug}.xlsx"
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+def _int_or_none(text):
+    try:
+        return int(text) if str(text or "").strip() != "" else None
+    except ValueError:
+        return None
+
+
+def limits_from(values, results):
+    """GroupLimits from fields `min-<dimension>-<value>` / `max-<dimension>-<value>`; blank means none."""
+    limits = []
+    for dimension, value, label in queries.groups_present(results):
+        minimum = _int_or_none(values.get(f"min-{dimension}-{value}")) or 0
+        maximum = _int_or_none(values.get(f"max-{dimension}-{value}"))
+        if minimum or maximum is not None:
+            limits.append(GroupLimit(dimension, value, minimum, maximum,
+                                     label=f"{queries.DIMENSIONS[dimension]}: {label}"))
+    return limits
+
+
+def _selection_page(campaign, values, status=200, errors=(), final=None, reasons=None):
+    results = queries.campaign_results(campaign)
+    candidates = queries.candidates(results)
+    limits = limits_from(values, results)
+    proposal = select_cases(candidates, campaign.selection_quota, limits) if candidates else None
+    decisions = queries.decisions_of(campaign)
+    if final is None:
+        if decisions and "propose" not in values:
+            final = {i for i, d in decisions.items() if d.decision == "selected"}
+        else:
+            final = set(proposal.selected) if proposal and proposal.feasible else set()
+    counts = group_counts([c for c in candidates if c.case_id in final], limits)
+    return render_template(
+        "results/selection.html", campaign=campaign, results=results, candidates=candidates, limits=limits,
+        groups=queries.groups_present(results), values=values, proposal=proposal, final=final,
+        reasons=reasons or {i: d.reason or "" for i, d in decisions.items()}, decisions=decisions,
+        errors=errors, counts=counts, dimensions=queries.DIMENSIONS, form=FlaskForm(),
+        proposed=set(proposal.selected) if proposal else set()), status
+
+
+@bp.get("/campaigns/<int:campaign_id>/selection")
+@allow(Role.ADMIN)
+def selection(campaign_id):
+    return _selection_page(_campaign_or_404(campaign_id), request.args)
+
+
+@bp.post("/campaigns/<int:campaign_id>/selection")
+@allow(Role.ADMIN)
+def record(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    final = {int(v) for v in request.form.getlist("selected") if v.isdigit()}
+    reasons = {int(k.split("-", 1)[1]): v for k, v in request.form.items()
+               if k.startswith("reason-") and k.split("-", 1)[1].isdigit()}
+    if not FlaskForm().validate_on_submit():
+        return _selection_page(campaign, request.form, 400, [_l("The form had expired; please send it again.")],
+                               final, reasons)
+    results = queries.campaign_results(campaign)
+    candidates = queries.candidates(results)
+    limits = limits_from(request.form, results)
+    proposal = select_cases(candidates, campaign.selection_quota, limits)
+    if not proposal.feasible:
+        return _selection_page(campaign, request.form, 422, proposal.errors, final, reasons)
+    try:
+        deviations = operations.record_selection(current_user, campaign, candidates, proposal.selected,
+                                                 final, reasons, limits)
+    except operations.SelectionRefused as refused:
+        db.session.rollback()
+        return _selection_page(campaign, request.form, 422, refused.reasons, final, reasons)
+    db.session.commit()
+    flash(_l("The selection is recorded: %(selected)d cases selected, %(deviations)d deviations from the "
+             "proposal.", selected=len(final), deviations=len(deviations)), "success")
+    return redirect(url_for("results.selection", campaign_id=campaign.id))

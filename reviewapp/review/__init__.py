@@ -1,0 +1,1 @@
+"""Blind expert review: the queue, the blind copy of a case, rubric scoring and review progress."""

@@ -1,0 +1,171 @@
+"""The blind view-model of a case: what an expert may see, and nothing that tells who submitted it.
+
+Only the narrative, the figures, themes, service places and volunteer
+categories, the activities-per-month chart (dates only: no host unit,
+activity name, contact or remarks) and the blind evidence copies. Never the
+organization's name, province, unit, contact, credit code, e-mail, website or
+the evidence's original file names.
+
+Text is shown as written, except that every mention of the applicant that the
+identity finder recognises (name and short names, contact person, phones,
+e-mails, websites), the names of its unit and the name of its province in
+both languages are replaced by a neutral mark. Captions that the blind check
+flagged are replaced by neutral ones ("Photo 1"). Video links are shown only
+behind a warning and withheld entirely when their address names the applicant
+(see `BlindLink`).
+"""
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from ..cases.activity_log import bar_chart, monthly_counts
+from ..cases.checks import blind_captions, identity_of
+from ..cases.identity import find_identity_mentions
+from ..cases.reference import (
+    FIGURES,
+    NARRATIVE_SECTIONS,
+    SERVICE_PLACES,
+    VOLUNTEER_CATEGORIES,
+)
+from ..organizations.reference import PROVINCES
+from ..timezones import utcnow
+
+REDACTED = "■■■"
+FILE_KINDS = ("photo", "pdf", "office")
+
+
+@dataclass(frozen=True)
+class BlindFile:
+    """Evidence file number `number` (1-based, in the case's order) of kind photo, pdf or office."""
+    number: int
+    kind: str
+    caption: str
+    download_name: str
+    viewable: bool            # photos and PDFs, and Office files once their PDF preview exists
+
+
+@dataclass(frozen=True)
+class BlindLink:
+    """Video link `number`; `url` is None when the address names the applicant."""
+    number: int
+    caption: str
+    url: str | None
+
+
+@dataclass
+class BlindCase:
+    language: str
+    title: str
+    summary: str
+    sections: list                         # (label, text)
+    figures: list                          # (label, value)
+    themes: list
+    service_places: list
+    volunteer_categories: list
+    chart: dict
+    files: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+
+
+def hidden_terms(case):
+    """Strings that identify the applicant beyond what the identity finder knows:
+    its unit's names and its province in both languages."""
+    terms = []
+    unit = case.unit or case.organization.unit
+    if unit is not None:
+        terms += [unit.name_zh, unit.name_en]
+    for code, zh, en in PROVINCES:
+        if code == case.organization.province:
+            terms += [zh, en]
+    return [t for t in terms if t and len(t.strip()) >= 2]
+
+
+def redactor(case):
+    """A function text -> text with every identifying mention replaced by REDACTED."""
+    identity = identity_of(case)
+    extra = [case.organization.contact_person, case.organization.credit_code, case.organization.email]
+    terms = sorted({t for t in hidden_terms(case) + [e for e in extra if e]}, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+
+    def redact(text):
+        text = text or ""
+        for mention in reversed(find_identity_mentions(text, identity)):
+            text = text[:mention.start] + REDACTED + text[mention.end:]
+        return pattern.sub(REDACTED, text) if pattern else text
+
+    return redact
+
+
+def evidence_files(case):
+    """[(BlindFile, Evidence)] of the case's files, numbered 1..n in position order."""
+    captions, redact = blind_captions(case), redactor(case)
+    out, number = [], 0
+    for item in case.evidence:
+        if item.kind not in FILE_KINDS:
+            continue
+        number += 1
+        extension = (item.blind_storage_name or "").rsplit(".", 1)[-1].lower()
+        extension = extension if extension.isalnum() and len(extension) <= 5 else "bin"
+        name = f"{'photo' if item.kind == 'photo' else 'evidence'}-{number}.{extension}"
+        viewable = item.kind in ("photo", "pdf") or bool(item.preview_storage_name)
+        out.append((BlindFile(number, item.kind, redact(captions[item.id]), name, viewable), item))
+    return out
+
+
+def evidence_file(case, number):
+    """The Evidence row behind blind file `number`, or None."""
+    for blind, item in evidence_files(case):
+        if blind.number == number:
+            return blind, item
+    return None
+
+
+def _links(case, redact):
+    identity = identity_of(case)
+    out, number = [], 0
+    for item in case.evidence:
+        if item.kind != "link":
+            continue
+        number += 1
+        flagged = any(flag.get("source") == "link" for flag in item.identity_flags or [])
+        url = item.url or ""
+        if flagged or find_identity_mentions(url, identity) or redact(url) != url:
+            url = None
+        caption = _l("Video link %(n)d", n=number)
+        out.append(BlindLink(number, str(caption), url))
+    return out
+
+
+def _labels(codes, choices):
+    labels = dict(choices)
+    return [labels[code] for code in codes or [] if code in labels]
+
+
+def activity_chart(case):
+    """Activities per month in the 12 months up to the submission (only the dates are used)."""
+    until = (case.submitted_at or utcnow()).date()
+    dates = [entry.held_on.date() for entry in case.activities if entry.held_on is not None]
+    return bar_chart(monthly_counts(dates, until))
+
+
+def build(case):
+    """The BlindCase of `case`."""
+    redact = redactor(case)
+    figures = []
+    for attribute, label in FIGURES:
+        value = getattr(case, attribute)
+        figures.append((label, "—" if value is None else value))
+    return BlindCase(
+        language=case.language,
+        title=redact(case.title),
+        summary=redact(case.summary),
+        sections=[(label, redact(getattr(case, attribute))) for attribute, label in NARRATIVE_SECTIONS],
+        figures=figures,
+        themes=[theme.name for theme in case.themes],
+        service_places=_labels(case.service_places, SERVICE_PLACES),
+        volunteer_categories=_labels(case.volunteer_categories, VOLUNTEER_CATEGORIES),
+        chart=activity_chart(case),
+        files=[blind for blind, _item in evidence_files(case)],
+        links=_links(case, redact),
+    )

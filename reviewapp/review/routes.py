@@ -1,0 +1,222 @@
+"""The expert's review pages: queue, blind case with the rubric form (autosaved), evidence, decline.
+
+Every case URL carries the assignment's opaque token (see queries.py); a token
+that is not one of the signed-in expert's active assignments gives 404.
+"""
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..access import allow
+from ..auth.models import Role
+from ..campaigns.phases import Window, WindowClosed, is_open
+from ..cases import evidence as store
+from ..extensions import db
+from ..timezones import format_local, utcnow
+from . import blind_view, operations, queries
+from .forms import DeclineForm, ReviewForm, expected_version, rubric_values
+from .models import CONFIDENCE_LEVELS
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+DOWNLOAD_POLICY = "sandbox; default-src 'none'"
+IMAGE_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+# Chromium's PDF viewer does not run in a sandboxed document (see cases/routes_evidence.py).
+PDF_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; " \
+             "frame-ancestors 'self'"
+
+
+def assigned(user, token, **_):
+    """The token is one of the expert's confirmed, not declined assignments."""
+    return queries.assignment_by_token(user, token) is not None
+
+
+def _assignment(token):
+    return queries.assignment_by_token(current_user, token) or abort(404)
+
+
+@bp.get("/")
+@allow(Role.EXPERT)
+def queue():
+    items = queries.queue(current_user)
+    done = sum(1 for item in items if item.status == queries.SUBMITTED)
+    return render_template("review/queue.html", items=items, done=done, total=len(items),
+                           next_item=queries.next_item(current_user), now=utcnow())
+
+
+def _form_values(review):
+    if review is None:
+        return {"scores": {}, "comments": {}, "overall_comment": "", "confidence": None}
+    return {"scores": review.scores or {}, "comments": review.comments or {},
+            "overall_comment": review.overall_comment or "", "confidence": review.confidence}
+
+
+def _render(token, assignment, values=None, error=None, status=200):
+    review = queries.review_of(assignment)
+    case = assignment.case
+    campaign = case.campaign
+    number = next((item.number for item in queries.queue(current_user) if item.token == token), 0)
+    form = ReviewForm(formdata=None, version=review.version if review else 0)
+    return render_template(
+        "review/review.html", token=token, number=number, case=blind_view.build(case), campaign=campaign,
+        review=review, values=values or _form_values(review), form=form, error=error,
+        status=queries.status_of(review), window_open=is_open(campaign, Window.REVIEW),
+        deadline=format_local(campaign.review_closes, campaign.timezone),
+        spread=queries.spread_for_experts(assignment) if review and review.submitted else None,
+        next_item=queries.next_item(current_user, after_token=token), confidence_levels=CONFIDENCE_LEVELS,
+        decline_form=DeclineForm(formdata=None)), status
+
+
+@bp.get("/<token>")
+@allow(Role.EXPERT, check=assigned)
+def show(token):
+    return _render(token, _assignment(token))
+
+
+def _save(assignment, submit):
+    values = rubric_values(request.form, assignment.case.campaign)
+    version = expected_version(request.form)
+    if submit:
+        return operations.submit_review(current_user, assignment, values, version), values
+    return operations.save_draft(current_user, assignment, values, version), values
+
+
+@bp.post("/<token>")
+@allow(Role.EXPERT, check=assigned)
+def save(token):
+    assignment = _assignment(token)
+    submit = request.form.get("action") == "submit"
+    values = rubric_values(request.form, assignment.case.campaign)
+    if not ReviewForm().validate_on_submit():
+        return _render(token, assignment, values, _l("The form had expired; please send it again."), 400)
+    try:
+        _save(assignment, submit)
+    except (operations.ReviewRefused, WindowClosed) as refusal:
+        db.session.rollback()
+        return _render(token, _assignment(token), values, refusal.message, 409)
+    db.session.commit()
+    if submit:
+        flash(_l("Your review is submitted. Thank you!"), "success")
+    else:
+        flash(_l("Draft saved."), "success")
+    return redirect(url_for("review.show", token=token))
+
+
+@bp.post("/<token>/autosave")
+@allow(Role.EXPERT, check=assigned)
+def autosave(token):
+    assignment = _assignment(token)
+    if not ReviewForm().validate_on_submit():
+        return jsonify(ok=False, message=str(_l("The form had expired; reload the page."))), 400
+    try:
+        review, _values = _save(assignment, submit=False)
+    except (operations.ReviewRefused, WindowClosed) as refusal:
+        db.session.rollback()
+        return jsonify(ok=False, conflict=getattr(refusal, "conflict", False), message=str(refusal.message)), 409
+    db.session.commit()
+    saved_at = format_local(utcnow(), assignment.case.campaign.timezone)[-5:]
+    return jsonify(ok=True, version=review.version, message=str(_l("Draft saved at %(time)s.", time=saved_at)))
+
+
+@bp.post("/<token>/reopen")
+@allow(Role.EXPERT, check=assigned)
+def reopen(token):
+    assignment = _assignment(token)
+    if not ReviewForm().validate_on_submit():
+        return redirect(url_for("review.show", token=token))
+    try:
+        operations.reopen_review(current_user, assignment)
+    except (operations.ReviewRefused, WindowClosed) as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(_l("The review is open again. Submit it again before the deadline."), "success")
+    return redirect(url_for("review.show", token=token))
+
+
+@bp.post("/<token>/decline")
+@allow(Role.EXPERT, check=assigned)
+def decline(token):
+    assignment = _assignment(token)
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        flash(_l("Choose why you give this case back."), "error")
+        return redirect(url_for("review.show", token=token))
+    try:
+        operations.decline_assignment(current_user, assignment, form.kind.data, form.reason.data)
+    except operations.ReviewRefused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return redirect(url_for("review.show", token=token))
+    db.session.commit()
+    flash(_l("The case is given back to the administrators for reassignment."), "success")
+    return redirect(url_for("review.queue"))
+
+
+def _send(name, mime, policy, download_name, as_attachment=False):
+    try:
+        path = store.stored_path(name)
+    except FileNotFoundError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=mime, as_attachment=as_attachment, download_name=download_name,
+                         conditional=True, max_age=0, etag=False, last_modified=None)
+    response.headers["Content-Security-Policy"] = policy
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    if policy is PDF_POLICY:
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def _file(token, number):
+    found = blind_view.evidence_file(_assignment(token).case, number)
+    if found is None or not found[1].blind_storage_name:
+        abort(404)
+    return found
+
+
+@bp.get("/<token>/files/<int:number>/view")
+@allow(Role.EXPERT, check=assigned)
+def view_file(token, number):
+    """Photos and PDFs from their blind copies; Office files as the PDF rendering of theirs."""
+    blind, item = _file(token, number)
+    if item.kind == "photo":
+        return _send(item.blind_storage_name, item.mime, IMAGE_POLICY, blind.download_name)
+    if item.kind == "pdf":
+        return _send(item.blind_storage_name, "application/pdf", PDF_POLICY, blind.download_name)
+    if item.preview_storage_name:
+        return _send(item.preview_storage_name, "application/pdf", PDF_POLICY, f"evidence-{number}.pdf")
+    abort(404)
+
+
+@bp.get("/<token>/files/<int:number>/download")
+@allow(Role.EXPERT, check=assigned)
+def download_file(token, number):
+    blind, item = _file(token, number)
+    return _send(item.blind_storage_name, item.mime or "application/octet-stream", DOWNLOAD_POLICY, blind.download_name, as_attachment=True)
+
+
+@bp.get("/<token>/files/<int:number>/thumbnail")
+@allow(Role.EXPERT, check=assigned)
+def thumbnail(token, number):
+    _blind, item = _file(token, number)
+    if not item.thumbnail_name:
+        abort(404)
+    return _send(item.thumbnail_name, "image/jpeg", IMAGE_POLICY, f"photo-{number}-small.jpg")
+
+
+from . import routes_admin  # noqa: F401  (admin and organization pages on the same blueprint)
