@@ -114,6 +114,9 @@ class TestingConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:"))
     MAIL_BACKEND = "outbox"
     JOB_BACKEND = "inline"
+    # Cheap password hashing keeps the suite fast; production uses Argon2id's defaults.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String
@@ -14,7 +15,19 @@ from ..extensions import db
 from ..models_base import enum_column_type
 from ..timezones import UTCDateTime, utcnow
 
-_hasher = PasswordHasher()
+
+
+def _hasher():
+    """Argon2id with the app's cost settings (the library defaults in production)."""
+    config = current_app.config if has_app_context() else {}
+    key = (config.get("ARGON2_TIME_COST"), config.get("ARGON2_MEMORY_COST"))
+    if key not in _HASHERS:
+        options = {"time_cost": key[0], "memory_cost": key[1]} if key[0] else {}
+        _HASHERS[key] = PasswordHasher(**options)
+    return _HASHERS[key]
+
+
+_HASHERS = {}
 
 
 class Role(enum.StrEnum):
@@ -73,16 +86,16 @@ class User(UserMixin, db.Model):
         return self.active
 
     def set_password(self, password):
-        self.password_hash = _hasher.hash(password)
+        self.password_hash = _hasher().hash(password)
 
     def check_password(self, password):
         if not self.password_hash:
             return False
         try:
-            _hasher.verify(self.password_hash, password)
+            _hasher().verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
             return False
-        if _hasher.check_needs_rehash(self.password_hash):
+        if _hasher().check_needs_rehash(self.password_hash):
             self.set_password(password)
         return True
 

@@ -121,3 +121,10 @@ def test_rate_limit_uses_the_trusted_proxys_client_address(migrated, tmp_path):
         database.engine.dispose()
     assert blocked.status_code == 429
     assert other.status_code == 200
+
+
+def test_outside_tests_passwords_use_argon2id_default_costs(app):
+    app.config.update(ARGON2_TIME_COST=None, ARGON2_MEMORY_COST=None)
+    user = User(email="x@example.cn", name="x")
+    user.set_password(PASSWORD)
+    assert user.password_hash.startswith("$argon2id$") and "m=65536,t=3,p=4" in user.password_hash
