@@ -79,6 +79,9 @@ BLUEPRINTS = [
     "cases.routes",
     "review.routes",
     "results.routes",
+    "publishing.routes",
+    "gallery.routes",
+    "reports.routes",
 ]
 
 

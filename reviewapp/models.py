@@ -8,10 +8,11 @@ from .experts.models import Bid, Conflict, ExpertProfile
 from .jobs.models import Job
 from .mail.models import OutboxMessage
 from .organizations.models import Organization
+from .publishing.models import BookBuild, Certificate, PublishedCase
 from .results.models import SelectionDecision
 from .review.models import Review, ReviewDecline
 from .units.models import RecommendingUnit
 
 __all__ = ["ActivityLogEntry", "AuditEntry", "Bid", "Conflict", "ExpertProfile", "ReviewAssignment",
            "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Job", "Organization",
-           "OutboxMessage", "RecommendingUnit", "Review", "ReviewDecline", "SelectionDecision", "Theme", "User"]
+           "OutboxMessage", "RecommendingUnit", "BookBuild", "Certificate", "PublishedCase", "Review", "ReviewDecline", "SelectionDecision", "Theme", "User"]

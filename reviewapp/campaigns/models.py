@@ -33,12 +33,15 @@ class Campaign(db.Model):
     allow_direct_submission: Mapped[bool] = mapped_column(Boolean, default=False)
     # Organizations may withdraw a submitted case to edit it until the deadline.
     allow_withdraw: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Experts may say which blind cases they would like to review.
+    bidding_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     # After the review deadline experts may see the anonymised spread of a case's scores.
     show_spread_to_experts: Mapped[bool] = mapped_column(Boolean, default=False)
     # After publication organizations may read the reviewers' anonymised comments.
     release_feedback: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Experts may say which blind cases they would like to review.
-    bidding_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The showcase book's foreword, edited by the administrator (publishing).
+    foreword_zh: Mapped[str] = mapped_column(Text, default="")
+    foreword_en: Mapped[str] = mapped_column(Text, default="")
     score_min: Mapped[int] = mapped_column(Integer, default=0)
     score_max: Mapped[int] = mapped_column(Integer, default=10)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -90,7 +90,9 @@ def _stamp(writer: PdfWriter, page, number: str, digits: DigitFont, font_ref,
     text = "".join(digits.codes[d] for d in number)
     number_ref = _stream(writer, b"BT %s %.2f Tf %s %.2f %.2f Td <%s> Tj ET\n" % (
         NUMBER_FONT.encode(), digits.size, NUMBER_COLOR, x, NUMBER_BASELINE_PT, text.encode()))
-    original = page["/Contents"]
+    # raw_get keeps the indirect reference: page["/Contents"] resolves it, and a
+    # stream placed directly in an array is invalid PDF (pypdf cannot even re-read it).
+    original = page.raw_get("/Contents")
     parts = list(original.get_object()) if isinstance(original.get_object(), ArrayObject) else [original]
     # WeasyPrint leaves its flipped coordinate system in place: wrap it in q/Q first.
     page[NameObject("/Contents")] = ArrayObject([open_ref, *parts, close_ref, number_ref])

@@ -1,0 +1,1 @@
+"""The public gallery of published cases: browse, filter, search, read; no sign-in."""

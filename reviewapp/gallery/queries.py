@@ -1,0 +1,90 @@
+"""What the gallery may show: published cases only, never reviews or scores."""
+from dataclasses import dataclass
+
+from ..campaigns.models import Campaign, Theme
+from ..cases.models import Case, case_themes
+from ..cases.workflow import CaseState
+from ..extensions import db
+from ..i18n import pick
+from ..organizations.models import Organization
+from ..organizations.reference import ORG_TYPES, PROVINCES
+from ..publishing.models import PublishedCase
+from ..publishing.search import matching, query_terms
+
+PAGE_SIZE = 24
+
+
+@dataclass
+class Filters:
+    year: int | None = None
+    theme: str = ""          # a theme's Chinese name: the same theme across years
+    province: str = ""
+    org_type: str = ""
+    q: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args):
+        year = args.get("year", "")
+        page = args.get("page", "1")
+        return cls(year=int(year) if year.isdigit() else None, theme=args.get("theme", "")[:100],
+                   province=args.get("province", "")[:32], org_type=args.get("org_type", "")[:40],
+                   q=args.get("q", "")[:200], page=max(1, int(page)) if page.isdigit() else 1)
+
+    def args(self, **changes):
+        values = {"year": self.year, "theme": self.theme, "province": self.province,
+                  "org_type": self.org_type, "q": self.q, **changes}
+        return {key: value for key, value in values.items() if value}
+
+
+def published():
+    """The base query: published cases of published campaigns, with their search entry."""
+    return (db.select(Case).join(PublishedCase, PublishedCase.case_id == Case.id)
+            .join(Campaign, Campaign.id == Case.campaign_id)
+            .join(Organization, Organization.id == Case.organization_id)
+            .filter(Case.state == CaseState.PUBLISHED, Campaign.published_at.is_not(None)))
+
+
+def search(filters):
+    """(cases on the page, total count) for the filters."""
+    select = published()
+    if filters.year:
+        select = select.filter(Campaign.year == filters.year)
+    if filters.province:
+        select = select.filter(Organization.province == filters.province)
+    if filters.org_type:
+        select = select.filter(Organization.org_type == filters.org_type)
+    if filters.theme:
+        select = select.filter(Case.id.in_(db.select(case_themes.c.case_id).join(
+            Theme, Theme.id == case_themes.c.theme_id).filter(Theme.name_zh == filters.theme)))
+    select = matching(select, query_terms(filters.q))
+    total = db.session.scalar(select.with_only_columns(db.func.count(Case.id)).order_by(None))
+    cases = db.session.scalars(select.order_by(Campaign.year.desc(), PublishedCase.published_at.desc(), Case.id)
+                               .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).all()
+    return cases, total
+
+
+def published_case(case_id):
+    """The case if it is published (and its campaign's results are out), else None."""
+    return db.session.scalar(published().filter(Case.id == case_id))
+
+
+def filter_options():
+    """The years, themes, provinces and organization types that published cases have."""
+    ids = published().with_only_columns(Case.id).subquery()
+    years = db.session.scalars(db.select(Campaign.year).join(Case, Case.campaign_id == Campaign.id)
+                               .filter(Case.id.in_(db.select(ids))).distinct().order_by(Campaign.year.desc())).all()
+    themes = db.session.execute(db.select(Theme.name_zh, Theme.name_en).join(
+        case_themes, case_themes.c.theme_id == Theme.id).filter(case_themes.c.case_id.in_(db.select(ids)))
+        .distinct()).all()
+    present = db.session.execute(db.select(Organization.province, Organization.org_type).join(
+        Case, Case.organization_id == Organization.id).filter(Case.id.in_(db.select(ids))).distinct()).all()
+    provinces = {province for province, _type in present}
+    types = {org_type for _province, org_type in present}
+    theme_choices = sorted({zh: pick(zh, en) for zh, en in themes}.items(), key=lambda item: item[1])
+    return {
+        "years": years,
+        "themes": theme_choices,
+        "provinces": [(code, pick(zh, en)) for code, zh, en in PROVINCES if code in provinces],
+        "org_types": [(code, label) for code, label in ORG_TYPES if code in types],
+    }
