@@ -36,4 +36,5 @@ def audit_log():
 def audit_export():
     filters = audit_filters(request.args)
     return Response(audit_csv(filters), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=audit-log.csv"})
+                    headers={"Content-Disposition": "attachment; filename=audit-log.csv",
+                             "Content-Security-Policy": "sandbox; default-src 'none'"})

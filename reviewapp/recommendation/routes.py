@@ -109,5 +109,7 @@ def units():
 def units_xlsx(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     data = units_workbook(campaign, queries.units_table(campaign))
-    return send_file(BytesIO(data), as_attachment=True, download_name=f"units-{campaign.slug}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = send_file(BytesIO(data), as_attachment=True, download_name=f"units-{campaign.slug}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
