@@ -55,8 +55,11 @@ def sign_out(user):
     """End the session here and invalidate every copy of its cookie."""
     user.rotate_session()
     record(user, "auth.signed_out", user)
+    locale = session.get("locale") or user.locale
     logout_user()
     session.clear()
+    if locale:  # the sign-in page that follows stays in the user's language
+        session["locale"] = locale
 
 
 def register_organization(data):

@@ -5,6 +5,7 @@ character counts as one, as the hints say.
 """
 from datetime import date
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
@@ -47,7 +48,9 @@ class CheckboxesField(SelectMultipleField):
 
 def _counted(n, hint=None):
     text = _l("At most %(n)d characters; each Chinese character counts as one.", n=n)
-    return {"description": f"{hint} {text}" if hint else text, "render_kw": {"data-count-max": n}}
+    # Joined lazily, so the hint is rendered in the language of each request.
+    description = LazyString(lambda: f"{hint} {text}") if hint else text
+    return {"description": description, "render_kw": {"data-count-max": n}}
 
 
 class CaseForm(FlaskForm):

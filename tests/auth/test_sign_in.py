@@ -128,3 +128,15 @@ def test_outside_tests_passwords_use_argon2id_default_costs(app):
     user = User(email="x@example.cn", name="x")
     user.set_password(PASSWORD)
     assert user.password_hash.startswith("$argon2id$") and "m=65536,t=3,p=4" in user.password_hash
+
+
+def test_signing_out_keeps_the_chosen_language(app, client):
+    from tests.factories import csrf_from
+    make_user("expert", email="expert@example.cn")
+    sign_in(client, "expert@example.cn", PASSWORD)
+    html = client.get("/dashboard").get_data(as_text=True)
+    client.post("/auth/language", data={"csrf_token": csrf_from(html), "locale": "zh", "next": "/dashboard"})
+    html = client.get("/dashboard").get_data(as_text=True)
+    response = client.post("/auth/sign-out", data={"csrf_token": csrf_from(html)}, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "您已退出登录。" in page and 'lang="zh-CN"' in page

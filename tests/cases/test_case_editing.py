@@ -114,3 +114,12 @@ def test_a_submitted_case_is_read_only_for_the_organization(org_client, draft):
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/cases/{draft.id}")
     assert org_client.post(f"/cases/{draft.id}/autosave", data=data).status_code == 409
     assert reload(draft).title == ""
+
+
+def test_every_hint_of_the_form_is_in_the_page_language(org_client, draft):
+    """Hints joined from two translated parts follow each request's language."""
+    chinese = org_client.get(f"/cases/{draft.id}/edit", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    english = org_client.get(f"/cases/{draft.id}/edit", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "What the case is, in a few sentences." in english
+    assert "What the case is, in a few sentences." not in chinese
+    assert "each Chinese character counts as one" not in chinese

@@ -13,6 +13,8 @@
   var timer = null;
   var saving = false;
   var pending = false;
+  var submitting = false;
+  var resubmit = null;   // the button that sent the form while an autosave was on its way
 
   function say(text) { if (status) { status.textContent = text; } }
 
@@ -74,6 +76,7 @@
   } catch (e) { forget(); }
 
   function save() {
+    if (submitting) { return; }
     if (saving) { pending = true; return; }
     saving = true;
     say(form.getAttribute("data-saving-text"));
@@ -92,11 +95,18 @@
       .catch(function () { say(form.getAttribute("data-offline-text")); })
       .then(function () {
         saving = false;
-        if (pending) { pending = false; schedule(); }
+        if (resubmit) {
+          // The form waited for this autosave: send it now, with the new version.
+          var button = resubmit;
+          resubmit = null;
+          if (form.requestSubmit) { form.requestSubmit(button.form === form ? button : undefined); }
+          else { form.submit(); }
+        } else if (pending) { pending = false; schedule(); }
       });
   }
 
   function schedule() {
+    if (submitting) { return; }
     keep();
     if (timer) { window.clearTimeout(timer); }
     timer = window.setTimeout(save, delay);
@@ -104,5 +114,17 @@
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   window.addEventListener("online", function () { if (localStorage.getItem(key)) { save(); } });
-  form.addEventListener("submit", function () { keep(); });
+  // Sending the form cancels the waiting autosave; if one is already on its
+  // way, the form waits for it, or it would carry a version the autosave
+  // has just made stale and be refused as a conflict.
+  form.addEventListener("submit", function (event) {
+    keep();
+    if (timer) { window.clearTimeout(timer); timer = null; }
+    if (saving) {
+      event.preventDefault();
+      resubmit = event.submitter || form.querySelector("[type=submit]") || form;
+      return;
+    }
+    submitting = true;
+  });
 })();
