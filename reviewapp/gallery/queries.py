@@ -1,6 +1,8 @@
 """What the gallery may show: published cases only, never reviews or scores."""
 from dataclasses import dataclass
 
+from sqlalchemy.orm import contains_eager, selectinload
+
 from ..campaigns.models import Campaign, Theme
 from ..cases.models import Case, case_themes
 from ..cases.workflow import CaseState
@@ -59,6 +61,9 @@ def search(filters):
             Theme, Theme.id == case_themes.c.theme_id).filter(Theme.name_zh == filters.theme)))
     select = matching(select, query_terms(filters.q))
     total = db.session.scalar(select.with_only_columns(db.func.count(Case.id)).order_by(None))
+    # The cards show each case's organization, year and cover photo: load them with the page.
+    select = select.options(contains_eager(Case.organization), contains_eager(Case.campaign),
+                            selectinload(Case.evidence))
     cases = db.session.scalars(select.order_by(Campaign.year.desc(), PublishedCase.published_at.desc(), Case.id)
                                .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).all()
     return cases, total

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from ..assignment.models import ReviewAssignment
 from ..cases.models import Case
@@ -65,8 +66,9 @@ def campaign_results(campaign, threshold=None):
     rubric = rubric_of(campaign)
     rows = submitted_rows(campaign)
     out = CampaignResults(campaign, rubric, rows)
-    assigned = Counter(a.expert_id for a in active_assignments(campaign_id=campaign.id))
-    for assignment in active_assignments(campaign_id=campaign.id):
+    active = active_assignments(campaign_id=campaign.id, load=[selectinload(ReviewAssignment.expert)])
+    assigned = Counter(a.expert_id for a in active)
+    for assignment in active:
         out.experts[assignment.expert_id] = assignment.expert
     if not rows:
         out.expert_stats = reliability.expert_stats([], assigned, rubric)

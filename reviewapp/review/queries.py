@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import and_, exists
+from sqlalchemy.orm import joinedload
 
 from ..assignment.models import AssignmentStatus, ReviewAssignment
 from ..extensions import db
@@ -32,10 +33,11 @@ def _not_declined():
                                 ReviewDecline.expert_id == ReviewAssignment.expert_id))
 
 
-def active_assignments(expert_id=None, campaign_id=None):
-    """Confirmed assignments that were not declined, optionally of one expert or campaign."""
+def active_assignments(expert_id=None, campaign_id=None, load=()):
+    """Confirmed assignments that were not declined, optionally of one expert or campaign;
+    `load`: loader options (e.g. the cases a page shows, in the same query)."""
     query = db.select(ReviewAssignment).filter(ReviewAssignment.status == AssignmentStatus.CONFIRMED,
-                                               _not_declined())
+                                               _not_declined()).options(*load)
     if expert_id is not None:
         query = query.filter(ReviewAssignment.expert_id == expert_id)
     if campaign_id is not None:
@@ -94,7 +96,9 @@ def queue(user):
     """The expert's items, numbered in token order (unrelated to organizations or
     submission order) and sorted with the next one to do first: drafts, then
     not started, then submitted; earliest deadline first inside each."""
-    assignments = active_assignments(expert_id=user.id)
+    from ..cases.models import Case
+    assignments = active_assignments(expert_id=user.id,
+                                     load=[joinedload(ReviewAssignment.case).joinedload(Case.campaign)])
     reviews = reviews_by_assignment([a.id for a in assignments])
     tokens = sorted((token_for(a), a) for a in assignments)
     items = [QueueItem(n, token, a, reviews.get(a.id)) for n, (token, a) in enumerate(tokens, start=1)]

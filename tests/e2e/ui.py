@@ -19,7 +19,12 @@ FIGURE_VALUES = {"volunteers": "86", "service_hours": "5200", "activities_held":
 
 def switch_language(page, lang):
     """Press the header's language button and wait for the page to come back in that language."""
-    page.locator("header .language-switch").get_by_role("button", name=LANGUAGE_BUTTONS[lang]).click()
+    button = page.locator("header .language-switch").get_by_role("button", name=LANGUAGE_BUTTONS[lang])
+    page.wait_for_load_state("load")
+    with page.expect_navigation() as navigation:
+        button.click()
+    response = navigation.value
+    assert response is None or response.ok, f"switching language answered {response.status}"
     expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[lang])
 
 

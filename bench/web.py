@@ -1,0 +1,190 @@
+"""Web pages under gunicorn: requests/s and p50/p99 latency at 1, 16 and 64 clients.
+
+Starts the app with the repository's gunicorn.conf.py (production config) on a
+free loopback port against its own PostgreSQL database `reviewapp_bench`
+(created with scripts/ensure_test_database.py, migrated with `flask db
+upgrade`, filled once by bench/_webdata.py: 5,000 cases, 200 experts, 15,000
+reviews, plus 600 published cases for the gallery). Signs in once per role with
+a real POST and reuses the session cookie.
+
+Pages: healthz (the baseline), expert_queue (75 assignments), review_page (a
+real assignment token), results (the admin table of 5,000 cases x 200 experts),
+gallery. Each level runs --seconds (default 5) with keep-alive http.client
+clients in threads of this process (the client shares the machine's 2 cores
+with the server). One line per page and level:
+`web PAGE clients=N rps=.. p50_ms=.. p99_ms=.. ratio=..` (ratio = rps / healthz rps).
+
+Usage: python -m bench web [--seconds S] [--levels 1,16,64] [--pages a,b] [--database-url URL]
+"""
+import argparse
+import http.client
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/reviewapp_bench"
+PAGES = ["healthz", "expert_queue", "review_page", "results", "gallery"]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(url, env):
+    subprocess.run([sys.executable, "scripts/ensure_test_database.py", url], cwd=REPO_ROOT, check=True)
+    subprocess.run([str(Path(sys.executable).with_name("flask")), "db", "upgrade"], cwd=REPO_ROOT, env=env,
+                   check=True, capture_output=True)
+    sys.path.insert(0, str(REPO_ROOT))
+    from reviewapp import create_app
+    from reviewapp.extensions import db
+
+    from . import _webdata
+    app = create_app("development", SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"].replace(
+        "postgresql://", "postgresql+psycopg://", 1))
+    with app.app_context():
+        started = time.perf_counter()
+        filled = _webdata.fill(db)
+        print(f"web data {'filled' if filled else 'cached'} seconds={time.perf_counter() - started:.1f}",
+              flush=True)
+        token = _webdata.review_token(env["SECRET_KEY"], db)
+        campaign_id = db.session.execute(db.text("SELECT id FROM campaigns WHERE slug = :s"),
+                                         {"s": _webdata.SLUG}).scalar()
+        db.engine.dispose()
+    return token, campaign_id
+
+
+def request(conn, method, path, cookie=None, body=None):
+    headers = {"Host": "127.0.0.1", "Accept-Language": "zh"}
+    if cookie:
+        headers["Cookie"] = cookie
+    if body is not None:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    return response, response.read()
+
+
+def sign_in(port, email, password):
+    """A real sign-in POST (with the form's CSRF token); returns the session cookie."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    response, body = request(conn, "GET", "/auth/sign-in")
+    cookie = response.getheader("Set-Cookie", "").split(";", 1)[0]
+    token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body).group(1).decode()
+    response, _ = request(conn, "POST", "/auth/sign-in", cookie,
+                          urlencode({"csrf_token": token, "email": email, "password": password}))
+    assert response.status == 302, f"sign-in as {email} answered {response.status}"
+    return response.getheader("Set-Cookie", cookie).split(";", 1)[0]
+
+
+def load(port, path, cookie, clients, seconds):
+    """`clients` threads, each with a keep-alive connection, GET `path` for `seconds`."""
+    latencies, errors, start = [], [], threading.Barrier(clients + 1)
+    lock = threading.Lock()
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        mine, bad = [], 0
+        start.wait()
+        end = time.perf_counter() + seconds
+        while (now := time.perf_counter()) < end:
+            try:
+                response, _ = request(conn, "GET", path, cookie)
+                bad += response.status != 200
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            mine.append(time.perf_counter() - now)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors.append(bad)
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return len(latencies) / elapsed, pick(0.50), pick(0.99), sum(errors)
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="python -m bench web")
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--levels", default="1,16,64")
+    parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--database-url", default=DEFAULT_URL)
+    args = parser.parse_args(argv)
+    levels = [int(n) for n in args.levels.split(",")]
+    pages = [p for p in args.pages.split(",") if p]
+
+    port = free_port()
+    env = {**os.environ, "REVIEWAPP_CONFIG": "production", "SECRET_KEY": secrets.token_hex(32),
+           "DATABASE_URL": args.database_url, "FLASK_APP": "wsgi.py", "SESSION_COOKIE_SECURE": "0",
+           "BIND": f"127.0.0.1:{port}", "JOB_BACKEND": "thread", "LOGIN_RATE_LIMIT": "100 per minute"}
+    token, campaign_id = prepare(args.database_url, env)
+    logs = tempfile.mkdtemp(prefix="bench-web-")
+    env["GUNICORN_ACCESSLOG"] = os.path.join(logs, "access.log")
+    with open(os.path.join(logs, "error.log"), "w") as errorlog:
+        server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
+                                   "wsgi:app"], cwd=REPO_ROOT, env=env, stdout=errorlog, stderr=errorlog)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                if request(conn, "GET", "/healthz")[0].status == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start; see {logs}/error.log")
+            time.sleep(0.2)
+        from . import _webdata
+        expert = sign_in(port, _webdata.EXPERT_EMAIL, _webdata.PASSWORD)
+        admin = sign_in(port, _webdata.ADMIN_EMAIL, _webdata.PASSWORD)
+        targets = {"healthz": ("/healthz", None), "expert_queue": ("/review/", expert),
+                   "review_page": (f"/review/{token}", expert),
+                   "results": (f"/results/campaigns/{campaign_id}", admin), "gallery": ("/gallery/", None)}
+        workers = subprocess.run([sys.executable, "-c", "import runpy; c = runpy.run_path('gunicorn.conf.py');"
+                                  "print(c['workers'], c['threads'])"], cwd=REPO_ROOT, env=env,
+                                 capture_output=True, text=True).stdout.split()
+        print(f"web setup workers={workers[0]} threads={workers[1]} load1={os.getloadavg()[0]:.2f} "
+              f"cores={os.cpu_count()}", flush=True)
+        for path, cookie in targets.values():  # warm every worker's caches a little
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            for _ in range(3):
+                request(conn, "GET", path, cookie)
+        baseline = {}
+        for clients in levels:
+            for page in ["healthz"] + [p for p in pages if p != "healthz"]:
+                path, cookie = targets[page]
+                rps, p50, p99, errors = load(port, path, cookie, clients, args.seconds)
+                baseline.setdefault(clients, rps)
+                note = f" errors={errors}" if errors else ""
+                if page in pages:
+                    print(f"web {page} clients={clients} rps={rps:.0f} p50_ms={p50:.1f} p99_ms={p99:.1f} "
+                          f"ratio={rps / baseline[clients]:.2f}{note}", flush=True)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return 0

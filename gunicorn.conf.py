@@ -1,0 +1,74 @@
+"""gunicorn settings for reviewapp: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+gunicorn reads this file automatically when it is started from the repository
+root (`./gunicorn.conf.py`). Every value can be overridden from the
+environment (names below) or on the command line.
+
+    BIND                 address to listen on                  127.0.0.1:8000 (nginx in front)
+    WEB_CONCURRENCY      worker processes                      2 x CPU cores + 1
+    GUNICORN_THREADS     threads per worker (gthread)          4
+    GUNICORN_TIMEOUT     seconds a silent worker may take      60
+    GUNICORN_GRACEFUL    seconds to finish requests on HUP/TERM 30
+    GUNICORN_MAX_REQUESTS  recycle a worker after N requests   2000 (0 = never), jitter 10%
+    GUNICORN_ACCESSLOG   access log file, "-" = stdout          -
+    LOG_LEVEL            gunicorn's error-log level            info
+"""
+import multiprocessing
+import os
+
+
+def _int(name, default):
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+# Where to listen. Behind nginx on the same machine, keep loopback.
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+
+# Processes: the classic 2 x cores + 1. Each process holds its own database
+# connection pool (SQLAlchemy default 5 + 10 overflow), so workers x threads
+# must stay well under PostgreSQL's max_connections (100 by default).
+workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
+
+# Threads per process (gthread worker): requests waiting on PostgreSQL do not
+# hold a whole process. Keep threads <= the SQLAlchemy pool size (5).
+worker_class = "gthread"
+threads = _int("GUNICORN_THREADS", 4)
+
+# A worker silent for `timeout` seconds is killed and replaced. Long work
+# (books, exports, assignment runs) goes to background jobs, not requests;
+# the largest synchronous request is an evidence upload (64 MB limit).
+timeout = _int("GUNICORN_TIMEOUT", 60)
+# On HUP (reload) or TERM (deploy), workers get this long to finish requests.
+graceful_timeout = _int("GUNICORN_GRACEFUL", 30)
+# Keep-alive with nginx on the same host.
+keepalive = 5
+
+# Recycle workers now and then (bounds slow memory growth of WeasyPrint,
+# Pillow, openpyxl); the jitter keeps them from restarting all at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
+max_requests_jitter = max(0, max_requests // 10)
+
+# Each worker imports the app itself: no database connections or threads are
+# created before the fork and shared between processes, and a code change is
+# picked up by a plain HUP. (Costs a little more memory per worker.)
+preload_app = False
+
+# Request bodies are buffered by nginx; these only bound what reaches us.
+limit_request_line = 8190
+limit_request_fields = 100
+
+# Logs: access lines to stdout carrying the request id the app sets in its
+# X-Request-ID response header (the same id is in the app's JSON log lines).
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+access_log_format = ('%(h)s %({x-forwarded-for}i)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms '
+                     'rid=%({x-request-id}o)s "%(f)s" "%(a)s"')
+
+# X-Forwarded-* are interpreted by the app (TRUSTED_PROXIES), not by gunicorn.
+forwarded_allow_ips = "127.0.0.1"
+proxy_allow_ips = "127.0.0.1"
+
+# /tmp can be a slow disk in containers; the heartbeat files go to shared memory when present.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
