@@ -6,7 +6,7 @@ interest: runs go through the solver's conflict mask, manual additions
 through check_pair, and confirmation checks every open pair again.
 """
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from flask_babel import force_locale
@@ -115,6 +115,43 @@ def add_reviewer(actor, campaign, case_id, expert_id):
     db.session.add(row)
     db.session.flush()
     record(actor, "assignment.added", row, changes={"case_id": case_id, "expert_id": expert_id})
+    return row
+
+
+def add_extra_reviewer(actor, campaign, case):
+    """One more confirmed reviewer for a case the panel disagrees on.
+
+    Picks the eligible expert (no conflict, under their cap, not yet on the
+    case) with the highest affinity, then the lightest load; reopens the
+    review if it was closed; tells the expert (without naming the case).
+    Raises AssignmentRefused when nobody is eligible.
+    """
+    if case.state is CaseState.REVIEWED:
+        transition(case, "reopen_review", actor, reason=str(_l("Strong disagreement: one more reviewer.")))
+    built = build(campaign)
+    if case.id not in built.case_index:
+        raise AssignmentRefused([_l("Case %(case)s is not in the review pool.", case=case.id)])
+    pairs = built.indexed(built.rows)
+    on_case = sum(1 for i, _j in pairs if i == built.case_index[case.id])
+    # Room for exactly one more reviewer on this case; every other rule unchanged.
+    widened = replace(built.problem, k=max(built.problem.k, on_case + 1))
+    load = Counter(j for _i, j in pairs)
+    candidates = []
+    for user, _profile in built.experts:
+        j = built.expert_index[user.id]
+        if check_pair(widened, pairs, built.case_index[case.id], j).allowed:
+            candidates.append((-built.affinity_of(case.id, user.id), load[j], user.id, user))
+    if not candidates:
+        raise AssignmentRefused([_l("No expert can take this case: every other expert is in conflict, "
+                                    "already on it, or at their maximum load.")])
+    _affinity, _load, expert_id, user = min(candidates, key=lambda c: c[:3])
+    row = ReviewAssignment(campaign_id=campaign.id, case_id=case.id, expert_id=expert_id,
+                           affinity=built.affinity_of(case.id, expert_id),
+                           status=AssignmentStatus.CONFIRMED, confirmed_at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    record(actor, "assignment.extra_reviewer", row, changes={"case_id": case.id, "expert_id": expert_id})
+    _notify(user, campaign, 1)
     return row
 
 

@@ -14,8 +14,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..access import allow
+from ..assignment.operations import AssignmentRefused, add_extra_reviewer
 from ..auth.models import Role
 from ..campaigns.models import Campaign
+from ..cases.models import Case
 from ..extensions import db
 from . import operations, queries
 from .export import results_xlsx
@@ -46,6 +48,26 @@ def show(campaign_id):
     results = queries.campaign_results(campaign, threshold)
     return render_template("results/show.html", campaign=campaign, results=results, threshold=threshold,
                            decisions=queries.decisions_of(campaign))
+
+
+@bp.post("/campaigns/<int:campaign_id>/cases/<int:case_id>/extra-reviewer")
+@allow(Role.ADMIN)
+def extra_reviewer(campaign_id, case_id):
+    campaign = _campaign_or_404(campaign_id)
+    case = db.session.get(Case, case_id)
+    if case is None or case.campaign_id != campaign.id:
+        abort(404)
+    if FlaskForm().validate_on_submit():
+        try:
+            row = add_extra_reviewer(current_user, campaign, case)
+        except AssignmentRefused as refused:
+            db.session.rollback()
+            for reason in refused.reasons:
+                flash(reason, "error")
+        else:
+            db.session.commit()
+            flash(_l("%(name)s now reviews case %(case)d as well.", name=row.expert.name, case=case.id), "success")
+    return redirect(url_for("results.show", campaign_id=campaign.id, _anchor=f"case-{case.id}"))
 
 
 @bp.get("/campaigns/<int:campaign_id>/results.xlsx")

@@ -78,3 +78,14 @@ def test_a_deactivated_user_is_signed_out(app, login_as):
     user.active = False
     db.session.commit()
     assert client.get("/dashboard").status_code == 302
+
+
+def test_admin_dashboard_links_to_review_progress_and_results(app, login_as):
+    campaign = make_campaign()
+    client, _ = login_as("admin")
+    page = client.get("/dashboard").get_data(as_text=True)
+    from flask import url_for
+    with app.test_request_context():
+        progress = url_for("review.progress", campaign_id=campaign.id)
+        results = url_for("results.show", campaign_id=campaign.id)
+    assert f'href="{progress}"' in page and f'href="{results}"' in page

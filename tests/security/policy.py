@@ -144,6 +144,7 @@ POLICY = {
     "results.export": ADMIN_ONLY,
     "results.selection": ADMIN_ONLY,
     "results.record": ADMIN_ONLY,
+    "results.extra_reviewer": ADMIN_ONLY,
     # --- in progress (publishing, gallery, reports), likewise ---
     "publishing.index": ADMIN_ONLY,
     "publishing.campaign": ADMIN_ONLY,
