@@ -45,8 +45,17 @@ def check_command(timeout):
 
 
 @click.command("jobs-recover")
-def recover_command():
-    """Mark jobs whose worker died as failed, so they can be run again."""
-    failed = fail_interrupted_jobs()
+@click.option("--older-than", "minutes", default=10.0, show_default=True,
+              help="Minutes without a heartbeat (jobs) or a change (files) before they count as abandoned.")
+def recover_command(minutes):
+    """After a crash: mark jobs whose worker died as failed, so they can be run again, and
+    remove stored files that interrupted uploads or builds left behind (no row names them)."""
+    from datetime import timedelta
+
+    from ..storage.sweep import remove_unreferenced
+
+    failed = fail_interrupted_jobs(older_than=timedelta(minutes=minutes))
     db.session.commit()
     click.echo(f"{failed} interrupted jobs marked failed.")
+    removed = remove_unreferenced(older_than=timedelta(minutes=minutes))
+    click.echo(f"{len(removed)} unreferenced stored files removed.")

@@ -5,7 +5,7 @@ import importlib
 import logging
 from datetime import timedelta
 
-from flask import has_app_context
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -71,10 +71,17 @@ def run_job_in_new_app(job_id):
 
 
 def fail_interrupted_jobs(older_than=timedelta(minutes=10)):
-    """Jobs whose worker died (no heartbeat) are marked failed so they can be re-run."""
+    """Jobs whose worker died (no heartbeat) are marked failed so they can be re-run.
+
+    With the thread (or inline) backend a job exists only in the process that
+    queued it: one still queued that long after its creation never started
+    (the process died between the commit and the start) and is failed too.
+    An RQ job may wait in Redis for a free worker, so it is left queued."""
     limit = utcnow() - older_than
-    stale = db.session.scalars(db.select(Job).filter(
-        Job.status == JobStatus.RUNNING, Job.heartbeat_at < limit)).all()
+    dead = (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < limit)
+    if current_app.config.get("JOB_BACKEND") != "rq":
+        dead = dead | ((Job.status == JobStatus.QUEUED) & (Job.created_at < limit))
+    stale = db.session.scalars(db.select(Job).filter(dead)).all()
     for job in stale:
         job.status, job.finished_at = JobStatus.FAILED, utcnow()
         job.error = str(_l("The job was interrupted; run it again."))

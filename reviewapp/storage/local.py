@@ -59,6 +59,25 @@ class LocalStorage:
         return sorted(str(p.relative_to(self.root)) for p in self.root.rglob("*")
                       if p.is_file() and not p.name.startswith("."))
 
+    def modified_before(self, cutoff):
+        """Names (temporaries included) last modified before `cutoff` (a time.time() value)."""
+        if not self.root.exists():
+            return []
+        found = []
+        for path in self.root.rglob("*"):
+            try:
+                if path.is_file() and path.stat().st_mtime < cutoff:
+                    found.append(str(path.relative_to(self.root)))
+            except FileNotFoundError:
+                continue
+        return sorted(found)
+
+    def discard(self, name):
+        """Remove a name listed by modified_before() (a stored file or a temporary)."""
+        path = self.root / name
+        if path.parent.resolve() in (self.root.resolve(), (self.root / "builds").resolve()):
+            path.unlink(missing_ok=True)
+
 
 def _fsync_directory(directory):
     # Makes the rename itself durable; not every platform lets a directory be opened.

@@ -63,3 +63,14 @@ class S3Storage:
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix):
             found.extend(item["Key"][len(self.prefix):] for item in page.get("Contents", []))
         return sorted(found)
+
+    def modified_before(self, cutoff):
+        """Names of objects last modified before `cutoff` (a time.time() value)."""
+        found = []
+        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix):
+            found.extend(item["Key"][len(self.prefix):] for item in page.get("Contents", [])
+                         if item["LastModified"].timestamp() < cutoff)
+        return sorted(found)
+
+    def discard(self, name):
+        self.delete(name)

@@ -98,3 +98,13 @@ def test_evidence_goes_to_the_bucket_and_back(app, s3_endpoint, bucket, tmp_path
     evidence = db.session.scalars(db.select(Evidence)).one()
     download = client.get(f"{case_path}/evidence/{evidence.id}/download")
     assert download.status_code == 200 and download.data[:2] == b"\xff\xd8"
+
+
+def test_old_names_can_be_listed_and_discarded(store):
+    """What the crash sweep relies on, on both backends."""
+    import time
+    store.write("0123456789abcdef0123456789abcdef.jpg", b"orphan")
+    assert store.modified_before(time.time() - 3600) == []
+    assert store.modified_before(time.time() + 60) == ["0123456789abcdef0123456789abcdef.jpg"]
+    store.discard("0123456789abcdef0123456789abcdef.jpg")
+    assert store.names() == []
