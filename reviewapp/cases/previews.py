@@ -91,6 +91,6 @@ def render_office_preview(job, progress):
     storage().write(name, pdf)
     old = evidence.preview_storage_name
     evidence.preview_storage_name = name
+    progress(1, 1)  # commits the new name first: a crash now never leaves a row without its file
     remove_files([old])
-    progress(1, 1)
     return {"evidence_id": evidence.id, "bytes": len(pdf)}
