@@ -51,6 +51,8 @@ def enqueue(function, params=None, actor=None, key=None, total=0):
 
 def _start(app, job_id):
     backend = app.config["JOB_BACKEND"]
+    if backend == "manual":  # the caller runs it (a CLI command showing its own progress bar)
+        return
     if backend == "inline":
         from .runner import run_job
         with app.app_context():

@@ -26,8 +26,9 @@ def _function(path):
     return getattr(importlib.import_module(module_name), name)
 
 
-def run_job(job_id):
-    """Run one queued job to its end; returns the job. Never raises for job errors."""
+def run_job(job_id, on_progress=None):
+    """Run one queued job to its end; returns the job. Never raises for job errors.
+    `on_progress(done, total)` is told every step as well (a terminal progress bar)."""
     job = db.session.get(Job, job_id)
     if job is None or job.status is not JobStatus.QUEUED:
         return job
@@ -40,6 +41,8 @@ def run_job(job_id):
             job.progress_total = total
         job.heartbeat_at = utcnow()
         db.session.commit()
+        if on_progress:
+            on_progress(done, job.progress_total)
 
     try:
         result = _function(job.function)(job, progress)

@@ -3,7 +3,6 @@ from pathlib import Path
 
 import click
 
-from .book import BookError
 from .model import GROUP_KEYS, LANGUAGES
 
 
@@ -15,17 +14,41 @@ from .model import GROUP_KEYS, LANGUAGES
 @click.option("--group-by", "group_by", type=click.Choice(GROUP_KEYS), default="theme", show_default=True)
 @click.option("--statistics/--no-statistics", default=False, help="Add the statistics appendix.")
 def publish_command(campaign, out, language, group_by, statistics):
-    """Build the book of CAMPAIGN (id, slug or year; the latest campaign by default)."""
-    from .jobs import write_campaign_book
-    from .sources import book_cases_of, find_campaign
+    """Build the book of CAMPAIGN (id, slug or year; the latest campaign by default).
+
+    The build is the same versioned build the admin page makes (kept, listed,
+    one at a time per campaign); this command runs it here with a progress bar
+    and copies the PDF to --out."""
+    from flask import current_app
+
+    from ..extensions import db
+    from ..jobs import JobAlreadyRunning
+    from ..jobs.models import JobStatus
+    from ..jobs.runner import run_job
+    from .models import BookBuild
+    from .operations import PublishingError, request_build
+    from .sources import find_campaign
+    from .storage import build_path
 
     found = find_campaign(campaign)
     if found is None:
         raise click.ClickException(f"No campaign {campaign!r}." if campaign else "There is no campaign yet.")
-    total = len(book_cases_of(found))
-    if not total:
-        raise click.ClickException(f"Campaign {found.slug} has no selected or published cases.")
-    click.echo(f"Building the book of {found.slug} ({total} cases, {language}, grouped by {group_by})")
+    backend = current_app.config["JOB_BACKEND"]
+    current_app.config["JOB_BACKEND"] = "manual"
+    try:
+        build = request_build(None, found, language, group_by, statistics)
+        db.session.commit()
+    except JobAlreadyRunning:
+        db.session.rollback()
+        raise click.ClickException(f"A build of {found.slug} is already under way; wait for it to finish.")
+    except PublishingError as error:
+        db.session.rollback()
+        raise click.ClickException(f"Campaign {found.slug}: {error.message}")
+    finally:
+        current_app.config["JOB_BACKEND"] = backend
+    build_id, job_id, total = build.id, build.job_id, build.cases
+    click.echo(f"Building the book of {found.slug} ({total} cases, {language}, grouped by {group_by}), "
+               f"version {build.number}")
     with click.progressbar(length=total, label="Cases rendered") as bar:
         shown = [0]
 
@@ -33,10 +56,9 @@ def publish_command(campaign, out, language, group_by, statistics):
             bar.update(done - shown[0])
             shown[0] = done
 
-        try:
-            result, _count = write_campaign_book(found, Path(out), language, group_by, progress, statistics)
-        except BookError as error:
-            raise click.ClickException(str(error)) from error
-    click.echo(f"Wrote {out}: {result.pages} pages in {result.seconds:.1f} s.")
-    for problem in result.photo_problems:
-        click.echo(f"  photo skipped: {problem}", err=True)
+        job = run_job(job_id, on_progress=progress)
+    if job.status is not JobStatus.DONE:
+        raise click.ClickException(job.error or "The build failed.")
+    build = db.session.get(BookBuild, build_id)
+    Path(out).write_bytes(build_path(build.storage_name).read_bytes())
+    click.echo(f"Wrote {out}: {build.pages} pages (version {build.number}).")

@@ -112,6 +112,20 @@ def test_flask_publish_writes_the_latest_campaign_book(app, tmp_path):
     assert "Contents" in "".join(pages) and "Healthy Steps for Seniors" in "".join(pages)
     assert "Statistics" in pages[-1] and "Submitted" in pages[-1]  # the appendix with its charts
     assert [item.title for item in reader.outline if not isinstance(item, list)][-1] == "Statistics"
+    # The same versioned build the admin page lists, done by nobody in particular.
+    build = db.session.scalars(db.select(BookBuild).filter_by(campaign_id=data.campaign.id)).one()
+    assert build.number == 1 and build.storage_name and build.finished_at is not None
+    assert build_path(build.storage_name).read_bytes() == out.read_bytes()
+
+
+def test_flask_publish_waits_its_turn(app, tmp_path):
+    data = make_publishing_campaign()
+    db.session.add(Job(function="reviewapp.publishing.jobs:build_campaign_book", key=f"book:{data.campaign.id}",
+                       status=JobStatus.RUNNING))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["publish", "--out", str(tmp_path / "x.pdf")])
+    assert result.exit_code != 0 and "already under way" in result.output
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_flask_publish_refuses_an_unknown_campaign(app, tmp_path):
