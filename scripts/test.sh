@@ -7,6 +7,12 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 PG_URL=${TEST_POSTGRES_URL:-postgresql://postgres:postgres@127.0.0.1:5432/reviewapp_test}
 
+# The job-queue tests talk to a real Redis: start one if none answers.
+if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && command -v redis-server >/dev/null; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
+  for _ in $(seq 10); do (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null && break; sleep 0.5; done
+fi
+
 echo "== test suite on SQLite =="
 "$BIN/pytest" "$@"
 
