@@ -50,3 +50,37 @@ def safe_next_path(target, fallback_endpoint="dashboard.index"):
 def external_url(endpoint, **values):
     """An absolute URL built from PUBLIC_BASE_URL, never from the Host header."""
     return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, _external=False, **values)
+
+
+# Stored files are served under their own policies: downloads and photos in a
+# sandbox; PDFs without one, because Chromium's PDF viewer does not run in a
+# sandboxed document (the served PDFs are the cleaned copies: no scripts).
+DOWNLOAD_POLICY = "sandbox; default-src 'none'"
+IMAGE_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+PDF_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; " \
+             "frame-ancestors 'self'"
+
+
+def send_stored_file(name, mime, policy, download_name=None, as_attachment=False):
+    """A stored file as a response with its policy, nosniff and no caching.
+
+    No ETag or Last-Modified: a file's timestamps could tell an expert when
+    (and so by whom) it was uploaded. 404 when the file is not there."""
+    from flask import abort, send_file
+
+    from .storage import storage
+    if not name:
+        abort(404)
+    try:
+        path = storage().local_path(name)
+    except FileNotFoundError:
+        abort(404)
+    response = send_file(path, mimetype=mime, as_attachment=as_attachment, download_name=download_name,
+                         conditional=True, max_age=0, etag=False, last_modified=None)
+    response.headers["Content-Security-Policy"] = policy
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    if policy == PDF_POLICY:
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response

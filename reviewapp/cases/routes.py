@@ -21,6 +21,7 @@ from ..auth.models import Role
 from ..campaigns.models import Campaign
 from ..campaigns.phases import WindowClosed
 from ..extensions import db
+from ..security import DOWNLOAD_POLICY
 from . import operations
 from .blueprint import bp, load_case, owns_case, reads_case
 from .checks import (
@@ -180,7 +181,7 @@ def receipt(case_id):
     response = make_response(receipt_pdf(case))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f"attachment; filename=receipt-case-{case.id}.pdf"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     return response
 
 

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from ..access import allow
 from ..auth.models import Role
 from ..extensions import db
+from ..security import DOWNLOAD_POLICY
 from . import operations
 from .activity_log import (
     ImportRefused,
@@ -117,5 +118,5 @@ def export_activities(case_id):
     response = make_response(export_xlsx(case.activities))
     response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response.headers["Content-Disposition"] = f"attachment; filename=activities-case-{case.id}.xlsx"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     return response

@@ -9,13 +9,11 @@ sandboxed document; nosniff and the fixed type keep them from ever being read
 as HTML.
 """
 from flask import (
-    abort,
     flash,
     jsonify,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import lazy_gettext as _l
@@ -26,6 +24,7 @@ from ..access import allow
 from ..auth.models import Role
 from ..extensions import db
 from ..jobs.operations import active_job
+from ..security import DOWNLOAD_POLICY, IMAGE_POLICY, PDF_POLICY, send_stored_file
 from . import evidence as store
 from .blueprint import (
     bp,
@@ -41,11 +40,6 @@ from .forms import CaptionForm, LinkForm, UploadForm
 from .operations import CaseError, is_editable, require_editable
 from .previews import preview_key, queue_preview
 from .uploads import UploadRefused, format_megabytes, read_upload
-
-DOWNLOAD_POLICY = "sandbox; default-src 'none'"
-IMAGE_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-PDF_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; " \
-             "frame-ancestors 'self'"
 
 
 def _wants_json():
@@ -155,33 +149,13 @@ def make_preview(case_id, evidence_id):
     return redirect(url_for("cases.evidence", case_id=case_id))
 
 
-def _send(name, mime, policy, download_name=None):
-    if not name:
-        abort(404)
-    try:
-        path = store.stored_path(name)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=mime, as_attachment=download_name is not None,
-                         download_name=download_name, conditional=True, max_age=0)
-    response.headers["Content-Security-Policy"] = policy
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    if policy is PDF_POLICY:
-        response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
-
-
 @bp.get("/<int:case_id>/evidence/<int:evidence_id>/download")
 @allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
 def download(case_id, evidence_id):
     """The original file as uploaded (the applicant's and the admins' copy)."""
     item = load_evidence(case_id, evidence_id)
-    return _send(item.storage_name, item.mime or "application/octet-stream", DOWNLOAD_POLICY,
-                 download_name=item.original_name or "evidence")
+    return send_stored_file(item.storage_name, item.mime or "application/octet-stream", DOWNLOAD_POLICY,
+                            item.original_name or "evidence", as_attachment=True)
 
 
 @bp.get("/<int:case_id>/evidence/<int:evidence_id>/blind")
@@ -190,8 +164,8 @@ def download_blind(case_id, evidence_id):
     """The blind copy, under a generated name."""
     item = load_evidence(case_id, evidence_id)
     extension = (item.blind_storage_name or "").rsplit(".", 1)[-1]
-    return _send(item.blind_storage_name, item.mime or "application/octet-stream", DOWNLOAD_POLICY,
-                 download_name=f"case-{case_id}-{item.kind}-{item.position + 1}.{extension}")
+    return send_stored_file(item.blind_storage_name, item.mime or "application/octet-stream", DOWNLOAD_POLICY,
+                            f"case-{case_id}-{item.kind}-{item.position + 1}.{extension}", as_attachment=True)
 
 
 @bp.get("/<int:case_id>/evidence/<int:evidence_id>/view")
@@ -200,11 +174,11 @@ def view(case_id, evidence_id):
     """Read the file in the browser: photos and PDFs (cleaned copies), Office files as their PDF rendering."""
     item = load_evidence(case_id, evidence_id)
     if item.kind == "photo":
-        return _send(item.blind_storage_name, item.mime, IMAGE_POLICY)
+        return send_stored_file(item.blind_storage_name, item.mime, IMAGE_POLICY)
     if item.kind == "pdf":
-        return _send(item.blind_storage_name, "application/pdf", PDF_POLICY)
+        return send_stored_file(item.blind_storage_name, "application/pdf", PDF_POLICY)
     if item.kind == "office" and item.preview_storage_name:
-        return _send(item.preview_storage_name, "application/pdf", PDF_POLICY)
+        return send_stored_file(item.preview_storage_name, "application/pdf", PDF_POLICY)
     flash(_l("This file cannot be shown in the browser yet; download it instead."), "info")
     return redirect(url_for("cases.evidence", case_id=case_id))
 
@@ -213,4 +187,4 @@ def view(case_id, evidence_id):
 @allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
 def thumbnail(case_id, evidence_id):
     item = load_evidence(case_id, evidence_id)
-    return _send(item.thumbnail_name, "image/jpeg", IMAGE_POLICY)
+    return send_stored_file(item.thumbnail_name, "image/jpeg", IMAGE_POLICY)

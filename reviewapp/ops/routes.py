@@ -5,7 +5,8 @@ from sqlalchemy import text
 from ..access import allow, public
 from ..auth.models import Role
 from ..extensions import db
-from .audit_log import AUDIT_PAGE_SIZE, audit_csv, audit_query, audit_filters
+from ..security import DOWNLOAD_POLICY
+from .audit_log import AUDIT_PAGE_SIZE, audit_csv, audit_filters, audit_query
 
 bp = Blueprint("ops", __name__)
 
@@ -37,4 +38,4 @@ def audit_export():
     filters = audit_filters(request.args)
     return Response(audit_csv(filters), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": "attachment; filename=audit-log.csv",
-                             "Content-Security-Policy": "sandbox; default-src 'none'"})
+                             "Content-Security-Policy": DOWNLOAD_POLICY})

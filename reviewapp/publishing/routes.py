@@ -12,6 +12,7 @@ from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
 from ..jobs import JobAlreadyRunning
+from ..security import DOWNLOAD_POLICY
 from . import operations
 from .announce import organization_outcomes
 from .article import article_html
@@ -25,7 +26,6 @@ from .storage import build_path
 
 bp = Blueprint("publishing", __name__, cli_group=None)
 bp.cli.add_command(publish_command)
-DOWNLOAD_POLICY = "sandbox; default-src 'none'"
 
 
 @bp.app_template_global()

@@ -13,6 +13,7 @@ from ..campaigns.queries import latest_campaign
 from ..cases.models import Case
 from ..cases.workflow import can
 from ..extensions import db
+from ..security import DOWNLOAD_POLICY
 from . import operations, queries
 from .export import units_workbook
 from .forms import ConfirmForm, ReasonForm
@@ -111,5 +112,5 @@ def units_xlsx(campaign_id):
     data = units_workbook(campaign, queries.units_table(campaign))
     response = send_file(BytesIO(data), as_attachment=True, download_name=f"units-{campaign.slug}.xlsx",
                          mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     return response

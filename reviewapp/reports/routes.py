@@ -6,6 +6,7 @@ from ..auth.models import Role
 from ..campaigns.models import Campaign
 from ..extensions import db
 from ..organizations.reference import province_choices
+from ..security import DOWNLOAD_POLICY
 from .charts import bar_chart
 from .export import CASE_SETS, activity_log_xlsx, cases_for_log, statistics_xlsx
 from .statistics import STAGE_LABELS, STAGES, campaign_statistics
@@ -22,7 +23,7 @@ def _xlsx(data, name):
     response = make_response(data)
     response.headers["Content-Type"] = XLSX
     response.headers["Content-Disposition"] = f"attachment; filename={name}"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     return response
 
 

@@ -19,6 +19,7 @@ from ..auth.models import Role
 from ..campaigns.models import Campaign
 from ..cases.models import Case
 from ..extensions import db
+from ..security import DOWNLOAD_POLICY
 from . import operations, queries
 from .export import results_xlsx
 from .selection import GroupLimit, group_counts, select_cases
@@ -78,7 +79,7 @@ def export(campaign_id):
     response = make_response(data)
     response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response.headers["Content-Disposition"] = f"attachment; filename=results-{campaign.slug}.xlsx"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
     return response
 
 

@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import lazy_gettext as _l
@@ -20,8 +19,8 @@ from flask_login import current_user
 from ..access import allow
 from ..auth.models import Role
 from ..campaigns.phases import Window, WindowClosed, is_open
-from ..cases import evidence as store
 from ..extensions import db
+from ..security import DOWNLOAD_POLICY, IMAGE_POLICY, PDF_POLICY, send_stored_file
 from ..timezones import format_local, utcnow
 from . import blind_view, operations, queries
 from .forms import DeclineForm, ReviewForm, expected_version, rubric_values
@@ -29,11 +28,6 @@ from .models import CONFIDENCE_LEVELS
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-DOWNLOAD_POLICY = "sandbox; default-src 'none'"
-IMAGE_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
-# Chromium's PDF viewer does not run in a sandboxed document (see cases/routes_evidence.py).
-PDF_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; " \
-             "frame-ancestors 'self'"
 
 
 def assigned(user, token, **_):
@@ -164,24 +158,6 @@ def decline(token):
     return redirect(url_for("review.queue"))
 
 
-def _send(name, mime, policy, download_name, as_attachment=False):
-    try:
-        path = store.stored_path(name)
-    except FileNotFoundError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=mime, as_attachment=as_attachment, download_name=download_name,
-                         conditional=True, max_age=0, etag=False, last_modified=None)
-    response.headers["Content-Security-Policy"] = policy
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    if policy is PDF_POLICY:
-        response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
-
-
 def _file(token, number):
     found = blind_view.evidence_file(_assignment(token).case, number)
     if found is None or not found[1].blind_storage_name:
@@ -195,11 +171,11 @@ def view_file(token, number):
     """Photos and PDFs from their blind copies; Office files as the PDF rendering of theirs."""
     blind, item = _file(token, number)
     if item.kind == "photo":
-        return _send(item.blind_storage_name, item.mime, IMAGE_POLICY, blind.download_name)
+        return send_stored_file(item.blind_storage_name, item.mime, IMAGE_POLICY, blind.download_name)
     if item.kind == "pdf":
-        return _send(item.blind_storage_name, "application/pdf", PDF_POLICY, blind.download_name)
+        return send_stored_file(item.blind_storage_name, "application/pdf", PDF_POLICY, blind.download_name)
     if item.preview_storage_name:
-        return _send(item.preview_storage_name, "application/pdf", PDF_POLICY, f"evidence-{number}.pdf")
+        return send_stored_file(item.preview_storage_name, "application/pdf", PDF_POLICY, f"evidence-{number}.pdf")
     abort(404)
 
 
@@ -207,7 +183,8 @@ def view_file(token, number):
 @allow(Role.EXPERT, check=assigned)
 def download_file(token, number):
     blind, item = _file(token, number)
-    return _send(item.blind_storage_name, item.mime or "application/octet-stream", DOWNLOAD_POLICY, blind.download_name, as_attachment=True)
+    return send_stored_file(item.blind_storage_name, item.mime or "application/octet-stream", DOWNLOAD_POLICY,
+                            blind.download_name, as_attachment=True)
 
 
 @bp.get("/<token>/files/<int:number>/thumbnail")
@@ -216,7 +193,7 @@ def thumbnail(token, number):
     _blind, item = _file(token, number)
     if not item.thumbnail_name:
         abort(404)
-    return _send(item.thumbnail_name, "image/jpeg", IMAGE_POLICY, f"photo-{number}-small.jpg")
+    return send_stored_file(item.thumbnail_name, "image/jpeg", IMAGE_POLICY, f"photo-{number}-small.jpg")
 
 
 from . import routes_admin  # noqa: F401  (admin and organization pages on the same blueprint)
