@@ -9,9 +9,10 @@ a real POST and reuses the session cookie.
 
 Pages: healthz (the baseline), expert_queue (75 assignments), review_page (a
 real assignment token), results (the admin table of 5,000 cases x 200 experts),
-gallery. Each level runs --seconds (default 5) with keep-alive http.client
-clients in threads of this process (the client shares the machine's 2 cores
-with the server). One line per page and level:
+gallery. Each level runs --seconds (default 5) with keep-alive connections from
+wrk (Debian's package; a C client that leaves the 2 cores to the server), or,
+without wrk or with --client python, from http.client threads of this process
+(which take a good part of the CPU themselves). One line per page and level:
 `web PAGE clients=N rps=.. p50_ms=.. p99_ms=.. ratio=..` (ratio = rps / healthz rps).
 
 Usage: python -m bench web [--seconds S] [--levels 1,16,64] [--pages a,b] [--database-url URL]
@@ -21,6 +22,7 @@ import http.client
 import os
 import re
 import secrets
+import shutil
 import socket
 import subprocess
 import sys
@@ -55,6 +57,8 @@ def prepare(url, env):
     with app.app_context():
         started = time.perf_counter()
         filled = _webdata.fill(db)
+        db.session.execute(db.text("ANALYZE"))  # fresh planner statistics, as autovacuum would give
+        db.session.commit()
         print(f"web data {'filled' if filled else 'cached'} seconds={time.perf_counter() - started:.1f}",
               flush=True)
         token = _webdata.review_token(env["SECRET_KEY"], db)
@@ -85,6 +89,23 @@ def sign_in(port, email, password):
                           urlencode({"csrf_token": token, "email": email, "password": password}))
     assert response.status == 302, f"sign-in as {email} answered {response.status}"
     return response.getheader("Set-Cookie", cookie).split(";", 1)[0]
+
+
+WRK = shutil.which("wrk")
+_WRK_LATENCY = re.compile(r"^\s*(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def load_wrk(port, path, cookie, clients, seconds):
+    """The same measurement with wrk (a C client: it leaves the cores to the server)."""
+    headers = ["-H", "Accept-Language: zh"] + (["-H", f"Cookie: {cookie}"] if cookie else [])
+    out = subprocess.run([WRK, "--latency", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{seconds:g}s",
+                          "--timeout", "60s", *headers, f"http://127.0.0.1:{port}{path}"],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = {q: float(v) * _UNIT_MS[unit] for q, v, unit in _WRK_LATENCY.findall(out)}
+    errors = sum(int(n) for n in re.findall(r"(?:Non-2xx or 3xx responses|Socket errors:.*?timeout)\s*:?\s*(\d+)", out))
+    return rps, latency["50"], latency["99"], errors
 
 
 def load(port, path, cookie, clients, seconds):
@@ -130,6 +151,8 @@ def main(argv):
     parser.add_argument("--levels", default="1,16,64")
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--database-url", default=DEFAULT_URL)
+    parser.add_argument("--client", choices=["wrk", "python"], default="wrk" if WRK else "python",
+                        help="wrk (apt-get install wrk) when present, else threads of this process")
     args = parser.parse_args(argv)
     levels = [int(n) for n in args.levels.split(",")]
     pages = [p for p in args.pages.split(",") if p]
@@ -165,17 +188,18 @@ def main(argv):
         workers = subprocess.run([sys.executable, "-c", "import runpy; c = runpy.run_path('gunicorn.conf.py');"
                                   "print(c['workers'], c['threads'])"], cwd=REPO_ROOT, env=env,
                                  capture_output=True, text=True).stdout.split()
-        print(f"web setup workers={workers[0]} threads={workers[1]} load1={os.getloadavg()[0]:.2f} "
+        print(f"web setup client={args.client} workers={workers[0]} threads={workers[1]} "
+              f"load1={os.getloadavg()[0]:.2f} "
               f"cores={os.cpu_count()}", flush=True)
-        for path, cookie in targets.values():  # warm every worker's caches a little
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            for _ in range(3):
-                request(conn, "GET", path, cookie)
+        measure = load_wrk if args.client == "wrk" else load
+        for page in pages:  # warm every worker's caches (each gunicorn worker has its own)
+            path, cookie = targets[page]
+            measure(port, path, cookie, 16, 2)
         baseline = {}
         for clients in levels:
             for page in ["healthz"] + [p for p in pages if p != "healthz"]:
                 path, cookie = targets[page]
-                rps, p50, p99, errors = load(port, path, cookie, clients, args.seconds)
+                rps, p50, p99, errors = measure(port, path, cookie, clients, args.seconds)
                 baseline.setdefault(clients, rps)
                 note = f" errors={errors}" if errors else ""
                 if page in pages:

@@ -16,3 +16,6 @@ from .units.models import RecommendingUnit
 __all__ = ["ActivityLogEntry", "AuditEntry", "Bid", "Conflict", "ExpertProfile", "ReviewAssignment",
            "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Job", "Organization",
            "OutboxMessage", "RecommendingUnit", "BookBuild", "Certificate", "PublishedCase", "Review", "ReviewDecline", "SelectionDecision", "Theme", "User"]
+
+# Session events that keep Campaign.results_stamp current (the results cache key).
+from .results import freshness  # noqa: E402,F401

@@ -1,5 +1,7 @@
 """Names every template may use."""
 from flask import current_app, request
+from flask_babel import get_translations
+from jinja2 import pass_context
 
 from .auth.models import Role
 from .i18n import current_language, localized
@@ -15,8 +17,46 @@ def register_template_helpers(app):
             "current_language": current_language(),
             "languages": current_app.config["LANGUAGES"],
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "_translations": get_translations(),
         }
+
+    # Flask-Babel finds the translations through several context proxies on every
+    # `_()`; a long table calls it hundreds of times per page. These read the
+    # translations the context processor put in the page's context once per render
+    # (macros imported without context fall back to the lookup).
+    app.jinja_env.install_gettext_callables(
+        gettext=_gettext, ngettext=_ngettext, pgettext=_pgettext, npgettext=_npgettext, newstyle=True)
+
+    @app.template_filter("num")
+    def num(value, digits=2):
+        """A figure with `digits` decimals; a dash when there is none."""
+        return "—" if value is None else f"{value:.{digits}f}"
 
     @app.template_filter("local_time")
     def local_time(moment, zone=None):
         return format_local(moment, zone or current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _translations_of(context):
+    translations = context.get("_translations")
+    return translations if translations is not None else get_translations()
+
+
+@pass_context
+def _gettext(context, message):
+    return _translations_of(context).ugettext(message)
+
+
+@pass_context
+def _ngettext(context, singular, plural, n):
+    return _translations_of(context).ungettext(singular, plural, n)
+
+
+@pass_context
+def _pgettext(context, message_context, message):
+    return _translations_of(context).upgettext(message_context, message)
+
+
+@pass_context
+def _npgettext(context, message_context, singular, plural, n):
+    return _translations_of(context).unpgettext(message_context, singular, plural, n)

@@ -1,4 +1,5 @@
 """A campaign, its themes and the rubric its experts score against."""
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text
@@ -48,6 +49,11 @@ class Campaign(db.Model):
     # Optimistic locking: two admins editing the same campaign cannot
     # silently overwrite each other.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # A new random value whenever the campaign's submitted reviews or assignments
+    # change (results/freshness.py): the key of the cached results. Not the
+    # optimistic-lock version, so reviews never make an admin's edit look stale.
+    results_stamp: Mapped[str] = mapped_column(String(16), default=lambda: secrets.token_hex(8),
+                                               server_default="initial")
 
     themes = relationship("Theme", back_populates="campaign", order_by="Theme.position",
                           cascade="all, delete-orphan")

@@ -1,7 +1,9 @@
 """What the gallery may show: published cases only, never reviews or scores."""
 from dataclasses import dataclass
 
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..cache import app_cache
 
 from ..campaigns.models import Campaign, Theme
 from ..cases.models import Case, case_themes
@@ -47,8 +49,35 @@ def published():
             .filter(Case.state == CaseState.PUBLISHED, Campaign.published_at.is_not(None)))
 
 
+def publication_stamp():
+    """Changes whenever a case or a campaign is published or withdrawn from publication:
+    the gallery's cached lists are keyed on it (one cheap query instead of five)."""
+    return tuple(db.session.execute(db.select(
+        db.select(db.func.count()).select_from(PublishedCase).scalar_subquery(),
+        db.select(db.func.max(PublishedCase.published_at)).scalar_subquery(),
+        db.select(db.func.count(Campaign.published_at)).scalar_subquery(),
+        db.select(db.func.max(Campaign.published_at)).scalar_subquery())).one())
+
+
+def _cached(name, key, compute):
+    # max_age bounds what the stamp cannot see (an organization renamed after publication).
+    return app_cache(f"gallery-{name}", size=256, max_age=300).get((publication_stamp(), key), compute)
+
+
 def search(filters):
     """(cases on the page, total count) for the filters."""
+    key = (filters.year, filters.theme, filters.province, filters.org_type, filters.q, filters.page)
+    ids, total = _cached("search", key, lambda: _search_ids(filters))
+    if not ids:
+        return [], total
+    # The cards show each case's organization, year and cover photo: load them with the page.
+    found = {case.id: case for case in db.session.scalars(
+        db.select(Case).filter(Case.id.in_(ids)).options(
+            joinedload(Case.organization), joinedload(Case.campaign), selectinload(Case.evidence)))}
+    return [found[i] for i in ids if i in found], total
+
+
+def _search_ids(filters):
     select = published()
     if filters.year:
         select = select.filter(Campaign.year == filters.year)
@@ -61,12 +90,10 @@ def search(filters):
             Theme, Theme.id == case_themes.c.theme_id).filter(Theme.name_zh == filters.theme)))
     select = matching(select, query_terms(filters.q))
     total = db.session.scalar(select.with_only_columns(db.func.count(Case.id)).order_by(None))
-    # The cards show each case's organization, year and cover photo: load them with the page.
-    select = select.options(contains_eager(Case.organization), contains_eager(Case.campaign),
-                            selectinload(Case.evidence))
-    cases = db.session.scalars(select.order_by(Campaign.year.desc(), PublishedCase.published_at.desc(), Case.id)
-                               .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).all()
-    return cases, total
+    ids = db.session.scalars(select.with_only_columns(Case.id)
+                             .order_by(Campaign.year.desc(), PublishedCase.published_at.desc(), Case.id)
+                             .limit(PAGE_SIZE).offset((filters.page - 1) * PAGE_SIZE)).all()
+    return tuple(ids), total
 
 
 def published_case(case_id):
@@ -76,6 +103,17 @@ def published_case(case_id):
 
 def filter_options():
     """The years, themes, provinces and organization types that published cases have."""
+    years, themes, provinces, types = _cached("options", None, _present_options)
+    theme_choices = sorted({zh: pick(zh, en) for zh, en in themes}.items(), key=lambda item: item[1])
+    return {
+        "years": years,
+        "themes": theme_choices,
+        "provinces": [(code, pick(zh, en)) for code, zh, en in PROVINCES if code in provinces],
+        "org_types": [(code, label) for code, label in ORG_TYPES if code in types],
+    }
+
+
+def _present_options():
     ids = published().with_only_columns(Case.id).subquery()
     years = db.session.scalars(db.select(Campaign.year).join(Case, Case.campaign_id == Campaign.id)
                                .filter(Case.id.in_(db.select(ids))).distinct().order_by(Campaign.year.desc())).all()
@@ -84,12 +122,5 @@ def filter_options():
         .distinct()).all()
     present = db.session.execute(db.select(Organization.province, Organization.org_type).join(
         Case, Case.organization_id == Organization.id).filter(Case.id.in_(db.select(ids))).distinct()).all()
-    provinces = {province for province, _type in present}
-    types = {org_type for _province, org_type in present}
-    theme_choices = sorted({zh: pick(zh, en) for zh, en in themes}.items(), key=lambda item: item[1])
-    return {
-        "years": years,
-        "themes": theme_choices,
-        "provinces": [(code, pick(zh, en)) for code, zh, en in PROVINCES if code in provinces],
-        "org_types": [(code, label) for code, label in ORG_TYPES if code in types],
-    }
+    return (list(years), [tuple(theme) for theme in themes], {province for province, _type in present},
+            {org_type for _province, org_type in present})

@@ -42,13 +42,13 @@ def results_xlsx(results, decisions):
     criteria = list(results.campaign.criteria)
     reviews = []
     for assignment, review in results.rows:
-        reviews.append([assignment.case_id, results.experts[assignment.expert_id].name,
+        reviews.append([assignment.case_id, results.expert_names[assignment.expert_id],
                         *[review.scores.get(c.key) for c in criteria],
                         _round(weighted_total(review.scores, results.rubric)), review.confidence or "",
                         review.overall_comment])
     _sheet(workbook, _("Review scores"), [_("Case"), _("Expert"), *[str(c.name) for c in criteria],
                                           _("Weighted total"), _("Confidence"), _("Overall comment")], reviews)
-    stats = [[results.experts[s.expert_id].name if s.expert_id in results.experts else s.expert_id,
+    stats = [[results.expert_names.get(s.expert_id, s.expert_id),
               s.assigned, s.done, _round(s.completion_rate), _round(s.severity), _round(s.mean_total)]
              for s in results.expert_stats]
     sheet = _sheet(workbook, _("Reviewer statistics"), [_("Expert"), _("Assigned"), _("Done"), _("Completion rate"),

@@ -5,16 +5,18 @@ this module builds that data from the database and nothing else.
 """
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 from ..assignment.models import ReviewAssignment
+from ..auth.models import User
+from ..cache import app_cache
 from ..cases.models import Case
 from ..extensions import db
 from ..organizations.reference import ORG_TYPE_LABELS, province_label
 from ..review.models import Review, ReviewStatus
-from ..review.queries import active_assignments
+from ..review.queries import active_assignment_ids
 from . import aggregation, reliability
 from .models import SelectionDecision
 from .selection import candidates_from_results
@@ -37,53 +39,95 @@ def submitted_rows(campaign):
         .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id)).all()
 
 
-def plain_reviews(rows):
-    return [aggregation.Review(a.case_id, a.expert_id, dict(r.scores)) for a, r in rows]
+def plain_reviews(campaign):
+    """The campaign's submitted reviews as the pure maths wants them (three columns, no ORM objects)."""
+    rows = db.session.execute(
+        db.select(ReviewAssignment.case_id, ReviewAssignment.expert_id, Review.scores)
+        .join(Review, Review.assignment_id == ReviewAssignment.id)
+        .filter(ReviewAssignment.campaign_id == campaign.id, Review.status == ReviewStatus.SUBMITTED)
+        .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id))
+    return [aggregation.Review(case_id, expert_id, dict(scores)) for case_id, expert_id, scores in rows]
 
 
-@dataclass
-class CampaignResults:
-    campaign: object
-    rubric: object
-    rows: list                                  # (ReviewAssignment, Review)
-    aggregation: object = None                  # aggregation.Aggregation, None without reviews
-    cases: dict = field(default_factory=dict)   # case id -> Case
-    experts: dict = field(default_factory=dict)  # expert id -> User
-    reliability: object = None
-    expert_stats: list = field(default_factory=list)
+@dataclass(frozen=True)
+class Ranking:
+    """The computed part of the results: plain data, shared between requests (see `ranking`)."""
+    aggregation: object          # aggregation.Aggregation, None without reviews
+    reliability: object          # reliability.Reliability, None without reviews
+    expert_stats: list
+    expert_ids: frozenset        # every expert with an active assignment or a submitted review
 
     @property
     def results(self):
         return self.aggregation.results if self.aggregation else []
 
-    def expert_order(self):
-        """Expert ids in a stable order for the columns of the table."""
-        return sorted(self.experts, key=lambda i: (self.experts[i].name, i))
+
+def ranking(campaign, threshold=None):
+    """The campaign's Ranking; `threshold` is the disagreement range in rubric points.
+
+    Aggregating 15,000 reviews takes seconds; pages reuse it while the campaign's
+    results_stamp (renewed by every change that matters, see freshness.py) is unchanged."""
+    key = (campaign.id, campaign.results_stamp, campaign.version, threshold)
+    return app_cache("results", size=16, max_age=900).get(key, lambda: _compute_ranking(campaign, threshold))
 
 
-def campaign_results(campaign, threshold=None):
-    """Everything the results pages show; `threshold` is the disagreement range in rubric points."""
+def _compute_ranking(campaign, threshold):
     rubric = rubric_of(campaign)
-    rows = submitted_rows(campaign)
-    out = CampaignResults(campaign, rubric, rows)
-    active = active_assignments(campaign_id=campaign.id, load=[selectinload(ReviewAssignment.expert)])
-    assigned = Counter(a.expert_id for a in active)
-    for assignment in active:
-        out.experts[assignment.expert_id] = assignment.expert
-    if not rows:
-        out.expert_stats = reliability.expert_stats([], assigned, rubric)
-        return out
-    reviews = plain_reviews(rows)
-    cases = {c.id: c for c in db.session.scalars(db.select(Case).filter(
-        Case.id.in_({a.case_id for a, _r in rows})))}
-    out.cases = cases
-    for assignment, _review in rows:
-        out.experts[assignment.expert_id] = assignment.expert
-    out.aggregation = aggregation.aggregate(
-        reviews, rubric, disagreement_threshold=threshold,
-        submitted_at={case_id: case.submitted_at for case_id, case in cases.items()})
-    out.reliability = reliability.campaign_reliability(reviews, rubric)
-    out.expert_stats = reliability.expert_stats(reviews, assigned, rubric)
+    assigned = Counter(dict(db.session.execute(
+        db.select(ReviewAssignment.expert_id, db.func.count(ReviewAssignment.id))
+        .filter(ReviewAssignment.id.in_(active_assignment_ids(campaign.id)))
+        .group_by(ReviewAssignment.expert_id)).all()))
+    reviews = plain_reviews(campaign)
+    if not reviews:
+        return Ranking(None, None, reliability.expert_stats([], assigned, rubric), frozenset(assigned))
+    submitted_at = dict(db.session.execute(db.select(Case.id, Case.submitted_at).filter(
+        Case.campaign_id == campaign.id)).all())
+    return Ranking(
+        aggregation.aggregate(reviews, rubric, disagreement_threshold=threshold, submitted_at=submitted_at),
+        reliability.campaign_reliability(reviews, rubric), reliability.expert_stats(reviews, assigned, rubric),
+        frozenset(assigned) | {r.expert_id for r in reviews})
+
+
+@dataclass
+class CampaignResults:
+    """What the results pages show: the Ranking, with the cases and experts it names."""
+    campaign: object
+    rubric: object
+    ranking: Ranking
+    cases: dict = field(default_factory=dict)    # case id -> Case
+    expert_names: dict = field(default_factory=dict)  # expert id -> name
+
+    @property
+    def aggregation(self):
+        return self.ranking.aggregation
+
+    @property
+    def results(self):
+        return self.ranking.results
+
+    @property
+    def reliability(self):
+        return self.ranking.reliability
+
+    @property
+    def expert_stats(self):
+        return self.ranking.expert_stats
+
+    @cached_property
+    def rows(self):
+        """[(ReviewAssignment, Review)] of the submitted reviews, for the export."""
+        return submitted_rows(self.campaign)
+
+
+def campaign_results(campaign, threshold=None, case_ids=None):
+    """The results with their cases (all ranked ones, or only `case_ids`) and every expert."""
+    out = CampaignResults(campaign, rubric_of(campaign), ranking(campaign, threshold))
+    wanted = {r.case_id for r in out.results} if case_ids is None else set(case_ids)
+    if wanted:
+        out.cases = {c.id: c for c in db.session.scalars(db.select(Case).filter(Case.id.in_(wanted)))}
+    if out.ranking.expert_ids:
+        out.expert_names = dict(db.session.execute(db.select(User.id, User.name).filter(
+            User.id.in_(out.ranking.expert_ids))).all())
     return out
 
 

@@ -41,14 +41,24 @@ def _threshold(campaign):
     return value if 0 <= value <= campaign.score_max - campaign.score_min else default
 
 
+PAGE_SIZE = 50
+
+
 @bp.get("/campaigns/<int:campaign_id>")
 @allow(Role.ADMIN)
 def show(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     threshold = _threshold(campaign)
-    results = queries.campaign_results(campaign, threshold)
-    return render_template("results/show.html", campaign=campaign, results=results, threshold=threshold,
-                           decisions=queries.decisions_of(campaign))
+    only_disagreements = request.args.get("disagreements") == "1"
+    ranked = queries.ranking(campaign, threshold).results
+    shown = [r for r in ranked if r.disagreement] if only_disagreements else ranked
+    pages = max(1, -(-len(shown) // PAGE_SIZE))
+    page = min(pages, max(1, request.args.get("page", 1, type=int) or 1))
+    rows = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    results = queries.campaign_results(campaign, threshold, case_ids=[r.case_id for r in rows])
+    return render_template("results/show.html", campaign=campaign, results=results, rows=rows, page=page,
+                           pages=pages, shown=len(shown), only_disagreements=only_disagreements,
+                           threshold=threshold, disagreements=sum(1 for r in ranked if r.disagreement))
 
 
 @bp.post("/campaigns/<int:campaign_id>/cases/<int:case_id>/extra-reviewer")
@@ -68,7 +78,10 @@ def extra_reviewer(campaign_id, case_id):
         else:
             db.session.commit()
             flash(_l("%(name)s now reviews case %(case)d as well.", name=row.expert.name, case=case.id), "success")
-    return redirect(url_for("results.show", campaign_id=campaign.id, _anchor=f"case-{case.id}"))
+    # Back to the same page of the table, at the case's row.
+    return redirect(url_for("results.show", campaign_id=campaign.id, page=request.args.get("page", type=int),
+                            threshold=request.args.get("threshold", type=float),
+                            disagreements=request.args.get("disagreements", type=int), _anchor=f"case-{case.id}"))
 
 
 @bp.get("/campaigns/<int:campaign_id>/results.xlsx")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from ..cache import app_cache
 from ..cases.activity_log import bar_chart, monthly_counts
 from ..cases.checks import blind_captions, identity_of
 from ..cases.identity import find_identity_mentions
@@ -28,6 +29,7 @@ from ..cases.reference import (
     SERVICE_PLACES,
     VOLUNTEER_CATEGORIES,
 )
+from ..i18n import current_language
 from ..organizations.reference import PROVINCES
 from ..timezones import utcnow
 
@@ -169,3 +171,13 @@ def build(case):
         files=[blind for blind, _item in evidence_files(case)],
         links=_links(case, redact),
     )
+
+
+def cached_build(case):
+    """build(case), reused while the case, its evidence and the reader's language are
+    unchanged. A case under review is locked, but its evidence's blind copies and
+    previews may still arrive from background jobs: they are part of the key."""
+    evidence = tuple((e.id, e.kind, e.caption, e.url, e.blind_storage_name, e.preview_storage_name,
+                      repr(e.identity_flags)) for e in case.evidence)
+    key = (case.id, case.version, current_language(), evidence)
+    return app_cache("blind-cases", size=512, max_age=300).get(key, lambda: build(case))

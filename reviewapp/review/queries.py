@@ -10,9 +10,8 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from sqlalchemy import and_, exists
-from sqlalchemy.orm import joinedload
 
 from ..assignment.models import AssignmentStatus, ReviewAssignment
 from ..extensions import db
@@ -23,8 +22,12 @@ TOKEN_LENGTH = 32
 
 
 def token_for(assignment):
+    return _token(assignment.id, assignment.case_id, assignment.expert_id)
+
+
+def _token(assignment_id, case_id, expert_id):
     key = current_app.config["SECRET_KEY"].encode()
-    message = f"review:{assignment.id}:{assignment.case_id}:{assignment.expert_id}".encode()
+    message = f"review:{assignment_id}:{case_id}:{expert_id}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
 
 
@@ -45,14 +48,19 @@ def active_assignments(expert_id=None, campaign_id=None, load=()):
     return db.session.scalars(query).all()
 
 
+def active_assignment_ids(campaign_id):
+    """A subquery of the ids of a campaign's confirmed, not declined assignments."""
+    return (db.select(ReviewAssignment.id)
+            .filter(ReviewAssignment.campaign_id == campaign_id,
+                    ReviewAssignment.status == AssignmentStatus.CONFIRMED, _not_declined()))
+
+
 def assignment_by_token(user, token):
     """The user's active assignment with this token, or None."""
     if not token or len(token) != TOKEN_LENGTH:
         return None
-    for assignment in active_assignments(expert_id=user.id):
-        if hmac.compare_digest(token_for(assignment), token):
-            return assignment
-    return None
+    item = next((item for item in queue(user) if hmac.compare_digest(item.token, token)), None)
+    return db.session.get(ReviewAssignment, item.assignment_id) if item else None
 
 
 def review_of(assignment):
@@ -74,36 +82,47 @@ STATUS_ORDER = {DRAFT: 0, NOT_STARTED: 1, SUBMITTED: 2}
 class QueueItem:
     number: int               # the expert's own numbering of their cases, by token
     token: str
-    assignment: ReviewAssignment
-    review: Review | None
-
-    @property
-    def status(self):
-        return status_of(self.review)
-
-    @property
-    def campaign(self):
-        return self.assignment.case.campaign
+    assignment_id: int
+    status: str               # NOT_STARTED, DRAFT or SUBMITTED
+    review_closes: object     # the campaign's review deadline (UTC) ...
+    timezone: str             # ... and the zone it is shown in
 
 
 def status_of(review):
-    if review is None:
-        return NOT_STARTED
-    return SUBMITTED if review.status is ReviewStatus.SUBMITTED else DRAFT
+    return _status(review.status if review is not None else None)
 
 
 def queue(user):
     """The expert's items, numbered in token order (unrelated to organizations or
     submission order) and sorted with the next one to do first: drafts, then
-    not started, then submitted; earliest deadline first inside each."""
+    not started, then submitted; earliest deadline first inside each.
+
+    One narrow query (no case or review bodies), kept for the rest of the request:
+    the access check, the page and its "next case" button all read the same queue."""
+    memo = request.environ.setdefault("reviewapp.review_queue", {}) if has_request_context() else {}
+    if user.id in memo:
+        return memo[user.id]
+    from ..campaigns.models import Campaign
     from ..cases.models import Case
-    assignments = active_assignments(expert_id=user.id,
-                                     load=[joinedload(ReviewAssignment.case).joinedload(Case.campaign)])
-    reviews = reviews_by_assignment([a.id for a in assignments])
-    tokens = sorted((token_for(a), a) for a in assignments)
-    items = [QueueItem(n, token, a, reviews.get(a.id)) for n, (token, a) in enumerate(tokens, start=1)]
-    items.sort(key=lambda item: (STATUS_ORDER[item.status], item.campaign.review_closes, item.number))
+    rows = db.session.execute(
+        db.select(ReviewAssignment.id, ReviewAssignment.case_id, ReviewAssignment.expert_id, Review.status,
+                  Campaign.review_closes, Campaign.timezone)
+        .join(Case, Case.id == ReviewAssignment.case_id).join(Campaign, Campaign.id == Case.campaign_id)
+        .outerjoin(Review, Review.assignment_id == ReviewAssignment.id)
+        .filter(ReviewAssignment.expert_id == user.id, ReviewAssignment.status == AssignmentStatus.CONFIRMED,
+                _not_declined())).all()
+    numbered = sorted((_token(*row[:3]), row) for row in rows)
+    items = [QueueItem(n, token, row.id, _status(row.status), row.review_closes, row.timezone)
+             for n, (token, row) in enumerate(numbered, start=1)]
+    items.sort(key=lambda item: (STATUS_ORDER[item.status], item.review_closes, item.number))
+    memo[user.id] = items
     return items
+
+
+def _status(review_status):
+    if review_status is None:
+        return NOT_STARTED
+    return SUBMITTED if review_status == ReviewStatus.SUBMITTED else DRAFT
 
 
 def next_item(user, after_token=None):

@@ -62,7 +62,7 @@ def _render(token, assignment, values=None, error=None, status=200):
     number = next((item.number for item in queries.queue(current_user) if item.token == token), 0)
     form = ReviewForm(formdata=None, version=review.version if review else 0)
     return render_template(
-        "review/review.html", token=token, number=number, case=blind_view.build(case), campaign=campaign,
+        "review/review.html", token=token, number=number, case=blind_view.cached_build(case), campaign=campaign,
         review=review, values=values or _form_values(review), form=form, error=error,
         status=queries.status_of(review), window_open=is_open(campaign, Window.REVIEW),
         deadline=format_local(campaign.review_closes, campaign.timezone),

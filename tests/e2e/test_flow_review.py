@@ -110,8 +110,8 @@ def the_story(page, t, lang, world, shot, axe):
     row = main(page).locator(f"#case-{case_id}")
     expect(row).to_contain_text(TITLE)
     for expert, total in zip(world.experts, TOTALS):
-        expect(main(page).locator("table.results-table thead")).to_contain_text(expert.name)
-        expect(row.locator(f"td[data-expert='{expert.id}']")).to_have_text(total)
+        expect(row.locator(f"li[data-expert='{expert.id}'] .name")).to_have_text(expert.name)
+        expect(row.locator(f"li[data-expert='{expert.id}'] .total")).to_have_text(total)
     expect(row.locator("td.mean")).to_have_text("7.50")
     shot(page, "results")
     axe(path_of(page))
