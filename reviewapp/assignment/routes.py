@@ -8,6 +8,7 @@ from ..auth.models import Role
 from ..campaigns.models import Campaign
 from ..experts.operations import set_bidding
 from ..extensions import db
+from ..views import committed
 from . import operations
 from .cli import register
 from .forms import ActionForm, AddReviewerForm, BiddingForm
@@ -61,15 +62,8 @@ def add(campaign_id):
     form.case_id.choices = form.expert_id.choices = None
     form.case_id.validate_choice = form.expert_id.validate_choice = False
     if form.validate_on_submit():
-        try:
+        with committed(_l("The reviewer is added to the proposal."), operations.AssignmentRefused):
             operations.add_reviewer(current_user, campaign, form.case_id.data, form.expert_id.data)
-        except operations.AssignmentRefused as refused:
-            db.session.rollback()
-            for reason in refused.reasons:
-                flash(reason, "error")
-        else:
-            db.session.commit()
-            flash(_l("The reviewer is added to the proposal."), "success")
     return _back(campaign_id)
 
 
@@ -80,14 +74,8 @@ def remove(campaign_id, assignment_id):
     if assignment is None or assignment.campaign_id != campaign_id:
         abort(404)
     if ActionForm().validate_on_submit():
-        try:
+        with committed(_l("The reviewer is removed."), operations.AssignmentRefused):
             operations.remove_reviewer(current_user, assignment)
-        except operations.AssignmentRefused as refused:
-            db.session.rollback()
-            flash(refused.reasons[0], "error")
-        else:
-            db.session.commit()
-            flash(_l("The reviewer is removed."), "success")
     return _back(campaign_id)
 
 

@@ -22,6 +22,7 @@ from ..campaigns.models import Campaign
 from ..campaigns.phases import WindowClosed
 from ..extensions import db
 from ..security import DOWNLOAD_POLICY
+from ..views import committed
 from . import operations
 from .blueprint import bp, load_case, owns_case, reads_case
 from .checks import (
@@ -160,14 +161,8 @@ def withdraw(case_id):
     case = load_case(case_id)
     if not _csrf_form().validate_on_submit():
         return redirect(url_for("cases.show", case_id=case.id))
-    try:
+    with committed(_l("The case is a draft again. Submit it again before the deadline."), *_REFUSALS):
         operations.withdraw_case(current_user, case)
-    except _REFUSALS as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
-        flash(_l("The case is a draft again. Submit it again before the deadline."), "success")
     return redirect(url_for("cases.show", case_id=case_id))
 
 
@@ -199,14 +194,8 @@ def blind_check(case_id):
 def refresh_blind_check(case_id):
     case = load_case(case_id)
     if _csrf_form().validate_on_submit() and operations.is_editable(case):
-        try:
+        with committed(_l("The blind copy has been checked again."), UploadRefused):
             operations.refresh_blind_copy(current_user, case)
-        except UploadRefused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-        else:
-            db.session.commit()
-            flash(_l("The blind copy has been checked again."), "success")
     return redirect(url_for("cases.blind_check", case_id=case_id))
 
 

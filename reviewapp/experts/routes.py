@@ -10,6 +10,7 @@ from ..campaigns.queries import latest_campaign
 from ..cases.models import Case
 from ..extensions import db
 from ..recommendation.queries import pool_filter, review_pool
+from ..views import committed
 from . import operations, queries
 from .conflicts import RULE_LABELS
 from .forms import BidForm, DeclareConflictForm, ExpertForm, ImportForm, MayKnowForm, WaiveForm
@@ -124,14 +125,8 @@ def waive(campaign_id, case_id, expert_id):
     if case is None or expert is None or case.campaign_id != campaign_id:
         abort(404)
     form = WaiveForm()
-    try:
+    with committed(_l("The conflict of interest is waived; the reason is in the audit log."), operations.ExpertError):
         operations.waive_conflict(current_user, case, expert, form.reason.data if form.validate_on_submit() else "")
-    except operations.ExpertError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_l("The conflict of interest is waived; the reason is in the audit log."), "success")
     return redirect(url_for("experts.conflicts", campaign_id=campaign_id))
 
 
@@ -173,12 +168,6 @@ def bid(case_id):
     if not form.validate_on_submit():
         flash(_l("Choose one of the answers."), "error")
         return redirect(url_for("experts.cases"))
-    try:
+    with committed(_l("Your bid is saved."), operations.ExpertError):
         operations.place_bid(current_user, db.session.get(Case, case_id), form.level.data)
-    except operations.ExpertError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_l("Your bid is saved."), "success")
     return redirect(url_for("experts.cases"))

@@ -13,6 +13,7 @@ from ..cases.workflow import CaseState
 from ..extensions import db
 from ..jobs import JobAlreadyRunning
 from ..security import DOWNLOAD_POLICY
+from ..views import committed
 from . import operations
 from .announce import organization_outcomes
 from .article import article_html
@@ -96,15 +97,10 @@ def build(campaign_id):
     form = BuildForm()
     if not form.validate_on_submit():
         return _campaign_page(campaign, build_form=form, status=400)
-    try:
+    with committed(_l("The book is being built. You may leave this page; the build will be listed here."),
+                   JobAlreadyRunning, operations.PublishingError):
         operations.request_build(current_user, campaign, form.language.data, form.group_by.data,
                                  form.with_statistics.data)
-    except (JobAlreadyRunning, operations.PublishingError) as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".campaign", campaign_id=campaign.id))
-    db.session.commit()
-    flash(_l("The book is being built. You may leave this page; the build will be listed here."), "success")
     return redirect(url_for(".campaign", campaign_id=campaign.id))
 
 
@@ -142,15 +138,10 @@ def announce(campaign_id):
     campaign = _campaign(campaign_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
+    with committed(None, operations.PublishingError) as outcome:
         published = operations.announce_results(current_user, campaign)
-    except operations.PublishingError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for(".campaign", campaign_id=campaign.id))
-    db.session.commit()
-    flash(_l("The results are published: %(n)d cases are in the gallery and every organization has been "
-             "told its outcome.", n=len(published)), "success")
+        outcome.message = _l("The results are published: %(n)d cases are in the gallery and every organization "
+                             "has been told its outcome.", n=len(published))
     return redirect(url_for(".campaign", campaign_id=campaign.id))
 
 

@@ -14,6 +14,7 @@ from ..cases.models import Case
 from ..cases.workflow import can
 from ..extensions import db
 from ..security import DOWNLOAD_POLICY
+from ..views import committed
 from . import operations, queries
 from .export import units_workbook
 from .forms import ConfirmForm, ReasonForm
@@ -60,22 +61,16 @@ def _act(case_id, action):
     if not form.validate_on_submit():
         flash(_l("Please give a reason."), "error")
         return redirect(url_for("recommendation.show", case_id=case_id))
-    try:
+    done = {"recommend": _l("The case is recommended."), "unrecommend": _l("The recommendation is withdrawn."),
+            "return": _l("The case was returned to the applicant.")}[action]
+    with committed(done, operations.RecommendationRefused) as outcome:
         if action == "recommend":
             operations.recommend(current_user, case)
         elif action == "unrecommend":
             operations.unrecommend(current_user, case, form.reason.data)
         else:
             operations.return_to_applicant(current_user, case, form.reason.data)
-    except operations.RecommendationRefused as refused:
-        db.session.rollback()
-        flash(refused.message, "error")
-        return redirect(url_for("recommendation.show", case_id=case_id))
-    db.session.commit()
-    flash({"recommend": _l("The case is recommended."),
-           "unrecommend": _l("The recommendation is withdrawn."),
-           "return": _l("The case was returned to the applicant.")}[action], "success")
-    return redirect(url_for("recommendation.index"))
+    return redirect(url_for("recommendation.index") if outcome.ok else url_for("recommendation.show", case_id=case_id))
 
 
 @bp.post("/cases/<int:case_id>/recommend")

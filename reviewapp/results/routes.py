@@ -20,6 +20,7 @@ from ..campaigns.models import Campaign
 from ..cases.models import Case
 from ..extensions import db
 from ..security import DOWNLOAD_POLICY
+from ..views import committed
 from . import operations, queries
 from .export import results_xlsx
 from .selection import GroupLimit, group_counts, select_cases
@@ -69,15 +70,9 @@ def extra_reviewer(campaign_id, case_id):
     if case is None or case.campaign_id != campaign.id:
         abort(404)
     if FlaskForm().validate_on_submit():
-        try:
+        with committed(None, AssignmentRefused) as outcome:
             row = add_extra_reviewer(current_user, campaign, case)
-        except AssignmentRefused as refused:
-            db.session.rollback()
-            for reason in refused.reasons:
-                flash(reason, "error")
-        else:
-            db.session.commit()
-            flash(_l("%(name)s now reviews case %(case)d as well.", name=row.expert.name, case=case.id), "success")
+            outcome.message = _l("%(name)s now reviews case %(case)d as well.", name=row.expert.name, case=case.id)
     # Back to the same page of the table, at the case's row.
     return redirect(url_for("results.show", campaign_id=campaign.id, page=request.args.get("page", type=int),
                             threshold=request.args.get("threshold", type=float),

@@ -22,6 +22,7 @@ from ..campaigns.phases import Window, WindowClosed, is_open
 from ..extensions import db
 from ..security import DOWNLOAD_POLICY, IMAGE_POLICY, PDF_POLICY, send_stored_file
 from ..timezones import format_local, utcnow
+from ..views import committed
 from . import blind_view, operations, queries
 from .forms import DeclineForm, ReviewForm, expected_version, rubric_values
 from .models import CONFIDENCE_LEVELS
@@ -128,14 +129,9 @@ def reopen(token):
     assignment = _assignment(token)
     if not ReviewForm().validate_on_submit():
         return redirect(url_for("review.show", token=token))
-    try:
+    with committed(_l("The review is open again. Submit it again before the deadline."),
+                   operations.ReviewRefused, WindowClosed):
         operations.reopen_review(current_user, assignment)
-    except (operations.ReviewRefused, WindowClosed) as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
-        flash(_l("The review is open again. Submit it again before the deadline."), "success")
     return redirect(url_for("review.show", token=token))
 
 
@@ -147,15 +143,10 @@ def decline(token):
     if not form.validate_on_submit():
         flash(_l("Choose why you give this case back."), "error")
         return redirect(url_for("review.show", token=token))
-    try:
+    with committed(_l("The case is given back to the administrators for reassignment."),
+                   operations.ReviewRefused) as outcome:
         operations.decline_assignment(current_user, assignment, form.kind.data, form.reason.data)
-    except operations.ReviewRefused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return redirect(url_for("review.show", token=token))
-    db.session.commit()
-    flash(_l("The case is given back to the administrators for reassignment."), "success")
-    return redirect(url_for("review.queue"))
+    return redirect(url_for("review.queue") if outcome.ok else url_for("review.show", token=token))
 
 
 def _file(token, number):

@@ -2,13 +2,12 @@
 import io
 import random
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from PIL import Image, ImageDraw
 
 from reviewapp.extensions import db
 from reviewapp.organizations.credit_code import ALPHABET, check_character
-from tests.factories import PASSWORD, make_campaign, make_user
+from tests.factories import PASSWORD, complete_case, make_campaign, make_user
 from tests.recommendation.data import make_case, make_expert, make_org, make_unit, make_unit_user
 
 __all__ = ["PASSWORD", "World", "credit_code", "photo_jpeg", "seed_world", "seed_pages"]
@@ -67,27 +66,6 @@ def seed_world(experts=4):
     return World(campaign, unit, unit_user, admin, pool)
 
 
-def _complete(case, actor):
-    from reviewapp.cases import evidence as store
-    from reviewapp.cases.models import ActivityLogEntry
-    from reviewapp.cases.reference import FIGURES, NARRATIVE_SECTIONS
-
-    case.title = "社区健身志愿服务常态化案例"
-    case.summary = "每周在社区开展科学健身指导。"
-    for attribute, _label in NARRATIVE_SECTIONS:
-        setattr(case, attribute, "每周三次，在公园和社区广场开展健身指导。")
-    for number, (attribute, _label) in enumerate(FIGURES, start=1):
-        setattr(case, attribute, 2015 if attribute == "start_year" else number * 10)
-    case.themes = list(case.campaign.themes)
-    case.service_places = ["communities"]
-    case.volunteer_categories = ["instructors"]
-    case.activities.append(ActivityLogEntry(position=1, name="八段锦教学", mode="offline",
-                                            held_on=datetime(2025, 1, 5, tzinfo=timezone.utc),
-                                            held_on_text="2025-01-05"))
-    store.add_file(actor, case, photo_jpeg(320, 240), "晨练.jpg", "晨练点")
-    db.session.commit()
-
-
 def seed_pages(app):
     """seed_world plus what every role's pages show: a complete draft, a submitted and a
     recommended case from Beijing, a pending invitation and a mail in the outbox."""
@@ -102,7 +80,7 @@ def seed_pages(app):
     draft = Case(campaign=world.campaign, organization=org, contact_person="王丽", contact_phone="13800138000")
     db.session.add(draft)
     db.session.commit()
-    _complete(draft, world.org_user)
+    complete_case(draft, world.org_user, photo_jpeg(320, 240))
     world.draft = draft
     other = make_org(name="北京市东城区老年人体育协会", province="beijing")
     world.submitted = make_case(world.campaign, other, state=CaseState.SUBMITTED, unit=world.unit,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from reviewapp.extensions import db
-from tests.factories import make_campaign, make_organization, make_user, sign_in_as
+from tests.factories import jpeg_bytes, make_campaign, make_organization, make_user, sign_in_as  # noqa: F401
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "evidence-samples"
 ORG_NAME = "北京市示例体育协会"
@@ -20,15 +20,6 @@ def review_window(now=None):
     return dict(submission_opens=now - timedelta(days=60), submission_closes=now - timedelta(days=30),
                 recommendation_closes=now - timedelta(days=20), review_opens=now - timedelta(days=1),
                 review_closes=now + timedelta(days=10))
-
-
-def jpeg_bytes():
-    import io
-
-    from PIL import Image
-    output = io.BytesIO()
-    Image.new("RGB", (80, 60), (30, 120, 200)).save(output, "JPEG")
-    return output.getvalue()
 
 
 def make_case(campaign, organization, title, narrative):

@@ -16,16 +16,14 @@ name nobody taught the world to fill fails the test loudly, so that a new
 route is never silently left out.
 """
 import hashlib
-import io
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from sqlalchemy import text
 
 from reviewapp.extensions import db
-from tests.factories import csrf_from, make_campaign, make_organization, make_user, sign_in_as
+from tests.factories import csrf_from, jpeg_bytes, make_campaign, make_organization, make_user, sign_in_as
 
 PRINCIPALS = ("anonymous", "org_a", "org_b", "unit_other", "unit_case", "expert_other", "expert_assigned",
               "admin")
@@ -33,12 +31,6 @@ ROLE_OF = {"org_a": "organization", "org_b": "organization", "unit_other": "unit
            "expert_other": "expert", "expert_assigned": "expert", "admin": "admin"}
 # Endpoints Flask provides itself (no view of ours, nothing to probe).
 FRAMEWORK_ENDPOINTS = {"static"}
-
-
-def jpeg_bytes(size=(80, 60), color=(30, 120, 200)):
-    output = io.BytesIO()
-    Image.new("RGB", size, color).save(output, "JPEG")
-    return output.getvalue()
 
 
 def review_window(now=None):
