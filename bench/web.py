@@ -13,7 +13,9 @@ gallery. Each level runs --seconds (default 5) with keep-alive connections from
 wrk (Debian's package; a C client that leaves the 2 cores to the server), or,
 without wrk or with --client python, from http.client threads of this process
 (which take a good part of the CPU themselves). One line per page and level:
-`web PAGE clients=N rps=.. p50_ms=.. p99_ms=.. ratio=..` (ratio = rps / healthz rps).
+`web PAGE clients=N rps=.. p50_ms=.. p99_ms=.. ratio=.. app_cpu_ms=.. db_cpu_ms=..` (ratio = rps /
+healthz rps; app_cpu_ms and db_cpu_ms: CPU time per request of the gunicorn workers and of
+PostgreSQL, read from /proc, which other load on the machine does not inflate).
 
 Usage: python -m bench web [--seconds S] [--levels 1,16,64] [--pages a,b] [--database-url URL]
 """
@@ -108,6 +110,21 @@ def load_wrk(port, path, cookie, clients, seconds):
     return rps, latency["50"], latency["99"], errors
 
 
+def cpu_seconds(parent_pid, command_name=None):
+    """CPU seconds (user + system) used so far by the children of `parent_pid` (the gunicorn
+    workers), or by every process called `command_name` (PostgreSQL's backends)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, fields = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        if (command_name and name == command_name) or (not command_name and int(fields[1]) == parent_pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
 def load(port, path, cookie, clients, seconds):
     """`clients` threads, each with a keep-alive connection, GET `path` for `seconds`."""
     latencies, errors, start = [], [], threading.Barrier(clients + 1)
@@ -199,12 +216,17 @@ def main(argv):
         for clients in levels:
             for page in ["healthz"] + [p for p in pages if p != "healthz"]:
                 path, cookie = targets[page]
+                before = cpu_seconds(server.pid), cpu_seconds(0, "postgres")
                 rps, p50, p99, errors = measure(port, path, cookie, clients, args.seconds)
+                requests = max(1, rps * args.seconds)
+                app_cpu = (cpu_seconds(server.pid) - before[0]) / requests * 1000
+                db_cpu = (cpu_seconds(0, "postgres") - before[1]) / requests * 1000
                 baseline.setdefault(clients, rps)
                 note = f" errors={errors}" if errors else ""
                 if page in pages:
                     print(f"web {page} clients={clients} rps={rps:.0f} p50_ms={p50:.1f} p99_ms={p99:.1f} "
-                          f"ratio={rps / baseline[clients]:.2f}{note}", flush=True)
+                          f"ratio={rps / baseline[clients]:.2f} app_cpu_ms={app_cpu:.1f} db_cpu_ms={db_cpu:.1f}{note}",
+                          flush=True)
     finally:
         server.terminate()
         try:

@@ -119,15 +119,17 @@ class CampaignResults:
         return submitted_rows(self.campaign)
 
 
-def campaign_results(campaign, threshold=None, case_ids=None):
-    """The results with their cases (all ranked ones, or only `case_ids`) and every expert."""
+def campaign_results(campaign, threshold=None, case_ids=None, expert_ids=None):
+    """The results with the cases and the experts' names they show: every ranked case and
+    every expert, or only `case_ids` and `expert_ids`."""
     out = CampaignResults(campaign, rubric_of(campaign), ranking(campaign, threshold))
     wanted = {r.case_id for r in out.results} if case_ids is None else set(case_ids)
     if wanted:
         out.cases = {c.id: c for c in db.session.scalars(db.select(Case).filter(Case.id.in_(wanted)))}
-    if out.ranking.expert_ids:
+    experts = out.ranking.expert_ids if expert_ids is None else set(expert_ids)
+    if experts:
         out.expert_names = dict(db.session.execute(db.select(User.id, User.name).filter(
-            User.id.in_(out.ranking.expert_ids))).all())
+            User.id.in_(experts))).all())
     return out
 
 

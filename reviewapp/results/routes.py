@@ -56,10 +56,19 @@ def show(campaign_id):
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = min(pages, max(1, request.args.get("page", 1, type=int) or 1))
     rows = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
-    results = queries.campaign_results(campaign, threshold, case_ids=[r.case_id for r in rows])
+    results = queries.campaign_results(campaign, threshold, case_ids=[r.case_id for r in rows],
+                                       expert_ids={e for r in rows for e in r.totals})
     return render_template("results/show.html", campaign=campaign, results=results, rows=rows, page=page,
                            pages=pages, shown=len(shown), only_disagreements=only_disagreements,
                            threshold=threshold, disagreements=sum(1 for r in ranked if r.disagreement))
+
+
+@bp.get("/campaigns/<int:campaign_id>/reviewers")
+@allow(Role.ADMIN)
+def reviewers(campaign_id):
+    campaign = _campaign_or_404(campaign_id)
+    results = queries.campaign_results(campaign, case_ids=())
+    return render_template("results/reviewers.html", campaign=campaign, results=results)
 
 
 @bp.post("/campaigns/<int:campaign_id>/cases/<int:case_id>/extra-reviewer")

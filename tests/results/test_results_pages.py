@@ -33,7 +33,9 @@ def test_the_table_matches_the_hand_computed_example(app, example):
 def test_reliability_and_expert_statistics_are_shown(app, example):
     html = example.admin.get(f"/results/campaigns/{example.campaign.id}").get_data(as_text=True)
     assert "Inter-rater reliability" in html and "Krippendorff" in html
-    assert "100%" in html and html.count("Test expert") >= 2
+    assert f"/results/campaigns/{example.campaign.id}/reviewers" in html
+    reviewers = example.admin.get(f"/results/campaigns/{example.campaign.id}/reviewers").get_data(as_text=True)
+    assert "100%" in reviewers and reviewers.count("Test expert") >= 2 and "Severity" in reviewers
 
 
 def test_the_export_opens_with_openpyxl(app, example):
@@ -56,3 +58,4 @@ def test_results_pages_are_for_admins_only(app, example):
     client = sign_in_as(app.test_client(), example.experts[0])
     assert client.get(f"/results/campaigns/{example.campaign.id}").status_code == 403
     assert client.get(f"/results/campaigns/{example.campaign.id}/results.xlsx").status_code == 403
+    assert client.get(f"/results/campaigns/{example.campaign.id}/reviewers").status_code == 403

@@ -141,6 +141,7 @@ POLICY = {
     "review.settings": ADMIN_ONLY,
     "review.feedback": CASE_OWNER,
     "results.show": ADMIN_ONLY,
+    "results.reviewers": ADMIN_ONLY,
     "results.export": ADMIN_ONLY,
     "results.selection": ADMIN_ONLY,
     "results.record": ADMIN_ONLY,
