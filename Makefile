@@ -10,11 +10,12 @@ PORT ?= 5000
 # Pango/HarfBuzz for WeasyPrint, Noto CJK so Chinese PDFs show real glyphs,
 # poppler-utils (pdftotext) for the tests that read PDFs back, LibreOffice for
 # previews of Office evidence, Chromium for the real-browser tests, Redis for the
-# job-queue tests (scripts/test.sh starts it when it is not running).
+# job-queue tests (scripts/test.sh starts it when it is not running), wrk as the
+# client of `python -m bench web`.
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
                    fonts-noto-cjk poppler-utils \
                    libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
-                   chromium redis-server
+                   chromium redis-server wrk
 export FLASK_APP := wsgi.py
 
 .PHONY: run test setup system-packages translations db demo lock
