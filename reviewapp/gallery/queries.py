@@ -1,10 +1,10 @@
 """What the gallery may show: published cases only, never reviews or scores."""
 from dataclasses import dataclass
 
+from flask import has_request_context, request
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..cache import app_cache
-
 from ..campaigns.models import Campaign, Theme
 from ..cases.models import Case, case_themes
 from ..cases.workflow import CaseState
@@ -61,7 +61,12 @@ def publication_stamp():
 
 def _cached(name, key, compute):
     # max_age bounds what the stamp cannot see (an organization renamed after publication).
-    return app_cache(f"gallery-{name}", size=256, max_age=300).get((publication_stamp(), key), compute)
+    stamp = request.environ.get("reviewapp.publication_stamp") if has_request_context() else None
+    if stamp is None:
+        stamp = publication_stamp()
+        if has_request_context():
+            request.environ["reviewapp.publication_stamp"] = stamp
+    return app_cache(f"gallery-{name}", size=256, max_age=300).get((stamp, key), compute)
 
 
 def search(filters):

@@ -92,7 +92,6 @@ def _compute_ranking(campaign, threshold):
 class CampaignResults:
     """What the results pages show: the Ranking, with the cases and experts it names."""
     campaign: object
-    rubric: object
     ranking: Ranking
     cases: dict = field(default_factory=dict)    # case id -> Case
     expert_names: dict = field(default_factory=dict)  # expert id -> name
@@ -114,6 +113,10 @@ class CampaignResults:
         return self.ranking.expert_stats
 
     @cached_property
+    def rubric(self):
+        return rubric_of(self.campaign)
+
+    @cached_property
     def rows(self):
         """[(ReviewAssignment, Review)] of the submitted reviews, for the export."""
         return submitted_rows(self.campaign)
@@ -122,7 +125,7 @@ class CampaignResults:
 def campaign_results(campaign, threshold=None, case_ids=None, expert_ids=None):
     """The results with the cases and the experts' names they show: every ranked case and
     every expert, or only `case_ids` and `expert_ids`."""
-    out = CampaignResults(campaign, rubric_of(campaign), ranking(campaign, threshold))
+    out = CampaignResults(campaign, ranking(campaign, threshold))
     wanted = {r.case_id for r in out.results} if case_ids is None else set(case_ids)
     if wanted:
         out.cases = {c.id: c for c in db.session.scalars(db.select(Case).filter(Case.id.in_(wanted)))}

@@ -60,7 +60,18 @@ def assignment_by_token(user, token):
     if not token or len(token) != TOKEN_LENGTH:
         return None
     item = next((item for item in queue(user) if hmac.compare_digest(item.token, token)), None)
-    return db.session.get(ReviewAssignment, item.assignment_id) if item else None
+    if item is None:
+        return None
+    # Kept for the request: the access check and the view both ask, and the session's
+    # identity map holds objects only weakly.
+    memo = _request_memo()
+    if item.assignment_id not in memo:
+        memo[item.assignment_id] = db.session.get(ReviewAssignment, item.assignment_id)
+    return memo[item.assignment_id]
+
+
+def _request_memo():
+    return request.environ.setdefault("reviewapp.review_memo", {}) if has_request_context() else {}
 
 
 def review_of(assignment):
@@ -99,9 +110,9 @@ def queue(user):
 
     One narrow query (no case or review bodies), kept for the rest of the request:
     the access check, the page and its "next case" button all read the same queue."""
-    memo = request.environ.setdefault("reviewapp.review_queue", {}) if has_request_context() else {}
-    if user.id in memo:
-        return memo[user.id]
+    memo = _request_memo()
+    if ("queue", user.id) in memo:
+        return memo[("queue", user.id)]
     from ..campaigns.models import Campaign
     from ..cases.models import Case
     rows = db.session.execute(
@@ -115,7 +126,7 @@ def queue(user):
     items = [QueueItem(n, token, row.id, _status(row.status), row.review_closes, row.timezone)
              for n, (token, row) in enumerate(numbered, start=1)]
     items.sort(key=lambda item: (STATUS_ORDER[item.status], item.review_closes, item.number))
-    memo[user.id] = items
+    memo[("queue", user.id)] = items
     return items
 
 
