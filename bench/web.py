@@ -211,7 +211,7 @@ def main(argv):
         measure = load_wrk if args.client == "wrk" else load
         for page in pages:  # warm every worker's caches (each gunicorn worker has its own)
             path, cookie = targets[page]
-            measure(port, path, cookie, 16, 2)
+            measure(port, path, cookie, 32, 3)
         baseline = {}
         for clients in levels:
             for page in ["healthz"] + [p for p in pages if p != "healthz"]:
