@@ -173,11 +173,15 @@ def build(case):
     )
 
 
-def cached_build(case):
-    """build(case), reused while the case, its evidence and the reader's language are
-    unchanged. A case under review is locked, but its evidence's blind copies and
-    previews may still arrive from background jobs: they are part of the key."""
+def view_key(case):
+    """What the blind view of `case` is made of, beyond its text: the case's version
+    (any edit moves it), its evidence (blind copies and previews still arrive from
+    background jobs while the case is under review) and the reader's language."""
     evidence = tuple((e.id, e.kind, e.caption, e.url, e.blind_storage_name, e.preview_storage_name,
                       repr(e.identity_flags)) for e in case.evidence)
-    key = (case.id, case.version, current_language(), evidence)
-    return app_cache("blind-cases", size=512, max_age=300).get(key, lambda: build(case))
+    return case.id, case.version, current_language(), evidence
+
+
+def cached_build(case, key=None):
+    """build(case), reused while its view_key is unchanged."""
+    return app_cache("blind-cases", size=512, max_age=300).get(key or view_key(case), lambda: build(case))

@@ -15,11 +15,14 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..access import allow
 from ..auth.models import Role
+from ..cache import app_cache
 from ..campaigns.phases import Window, WindowClosed, is_open
 from ..extensions import db
+from ..i18n import current_language
 from ..security import DOWNLOAD_POLICY, IMAGE_POLICY, PDF_POLICY, send_stored_file
 from ..timezones import format_local, utcnow
 from ..views import committed
@@ -45,8 +48,19 @@ def _assignment(token):
 def queue():
     items = queries.queue(current_user)
     done = sum(1 for item in items if item.status == queries.SUBMITTED)
-    return render_template("review/queue.html", items=items, done=done, total=len(items),
-                           next_item=queries.next_item(current_user), now=utcnow())
+    return render_template("review/queue.html", items=items, done=done, total=len(items), rows=_rows(items),
+                           next_item=queries.next_item(current_user))
+
+
+def _rows(items):
+    """The table rows, reused while nothing they show has changed: the key holds every
+    value the rows are made of (an expert may have a hundred cases; the page is the
+    one experts reload most)."""
+    now = utcnow()
+    key = (current_language(), tuple((item.number, item.token, item.status, item.review_closes, item.timezone,
+                                      now >= item.review_closes) for item in items))
+    return app_cache("review-queue-rows", size=512, max_age=600).get(
+        key, lambda: Markup(render_template("review/_queue_rows.html", items=items, now=now)))
 
 
 def _form_values(review):
@@ -62,14 +76,24 @@ def _render(token, assignment, values=None, error=None, status=200):
     campaign = case.campaign
     number = next((item.number for item in queries.queue(current_user) if item.token == token), 0)
     form = ReviewForm(formdata=None, version=review.version if review else 0)
+    key = blind_view.view_key(case)
+    blind = blind_view.cached_build(case, key)
     return render_template(
-        "review/review.html", token=token, number=number, case=blind_view.cached_build(case), campaign=campaign,
+        "review/review.html", token=token, number=number, case=blind, blind_html=_blind_html(token, key, blind),
+        campaign=campaign,
         review=review, values=values or _form_values(review), form=form, error=error,
         status=queries.status_of(review), window_open=is_open(campaign, Window.REVIEW),
         deadline=format_local(campaign.review_closes, campaign.timezone),
         spread=queries.spread_for_experts(assignment) if review and review.submitted else None,
         next_item=queries.next_item(current_user, after_token=token), confidence_levels=CONFIDENCE_LEVELS,
         decline_form=DeclineForm(formdata=None)), status
+
+
+def _blind_html(token, key, blind):
+    """The blind case's HTML (its file links carry the token), reused like the view itself."""
+    return app_cache("blind-case-html", size=512, max_age=300).get(
+        (token, key),
+        lambda: Markup(render_template("review/_blind_case_page.html", case=blind, token=token)))
 
 
 @bp.get("/<token>")

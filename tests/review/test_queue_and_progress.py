@@ -116,3 +116,35 @@ def test_feedback_is_released_only_after_publication_and_anonymised(app, setup, 
     assert "Reviewer 1" in page and "形式新颖，值得推广" in page and "整体优秀" in page
     assert setup.experts[0].email not in page and "Test expert" not in page
     assert org.get(f"/review/feedback/{setup.other_case.id}").status_code == 404
+
+
+def test_the_queue_rows_follow_every_change(app, setup, expert_client):
+    """The rows are reused between requests; a draft, a submission and a passed
+    deadline must each show at once."""
+    import re
+
+    def row_status():
+        html = expert_client.get("/review/").get_data(as_text=True)
+        return re.search(r'<tr class="status-([a-z_]+)">.*?</tr>', html, re.DOTALL)
+
+    assert row_status().group(1) == "not_started"
+    url = f"/review/{token(setup.assignments[0])}"
+    submit_form(expert_client, url, {"version": "0", "action": "save", **SCORES})
+    assert row_status().group(1) == "draft" and "Overdue" not in row_status().group(0)
+    campaign = setup.assignments[0].case.campaign
+    campaign.review_closes = datetime.now(timezone.utc) - timedelta(minutes=1)
+    db.session.commit()
+    assert "Overdue" in row_status().group(0)
+
+
+def test_the_blind_case_follows_its_evidence(app, setup, expert_client):
+    """The blind case's HTML is reused between requests; evidence that changes under
+    it (a caption, a preview finished by a background job) shows at once."""
+    from reviewapp.cases.models import Evidence
+    url = f"/review/{token(setup.assignments[0])}"
+    assert "晨练点" in expert_client.get(url).get_data(as_text=True)
+    photo = db.session.scalar(db.select(Evidence).filter_by(case_id=setup.case.id, kind="photo"))
+    photo.caption = "广场晨练"
+    db.session.commit()
+    page = expert_client.get(url).get_data(as_text=True)
+    assert "广场晨练" in page and "晨练点" not in page
