@@ -35,6 +35,9 @@ class Filters:
                    province=args.get("province", "")[:32], org_type=args.get("org_type", "")[:40],
                    q=args.get("q", "")[:200], page=max(1, int(page)) if page.isdigit() else 1)
 
+    def key(self):
+        return self.year, self.theme, self.province, self.org_type, self.q, self.page
+
     def args(self, **changes):
         values = {"year": self.year, "theme": self.theme, "province": self.province,
                   "org_type": self.org_type, "q": self.q, **changes}
@@ -59,8 +62,9 @@ def publication_stamp():
         db.select(db.func.max(Campaign.published_at)).scalar_subquery())).one())
 
 
-def _cached(name, key, compute):
-    # max_age bounds what the stamp cannot see (an organization renamed after publication).
+def cached(name, key, compute):
+    """compute(), reused while the publication stamp and `key` are unchanged; max_age
+    bounds what the stamp cannot see (an organization renamed after publication)."""
     stamp = request.environ.get("reviewapp.publication_stamp") if has_request_context() else None
     if stamp is None:
         stamp = publication_stamp()
@@ -70,16 +74,16 @@ def _cached(name, key, compute):
 
 
 def search(filters):
-    """(cases on the page, total count) for the filters."""
-    key = (filters.year, filters.theme, filters.province, filters.org_type, filters.q, filters.page)
-    ids, total = _cached("search", key, lambda: _search_ids(filters))
-    if not ids:
-        return [], total
-    # The cards show each case's organization, year and cover photo: load them with the page.
+    """(ids of the cases on the page, total count) for the filters."""
+    return cached("search", filters.key(), lambda: _search_ids(filters))
+
+
+def cards(ids):
+    """The cases `ids`, in that order, with what a card shows (organization, year, photos)."""
     found = {case.id: case for case in db.session.scalars(
         db.select(Case).filter(Case.id.in_(ids)).options(
             joinedload(Case.organization), joinedload(Case.campaign), selectinload(Case.evidence)))}
-    return [found[i] for i in ids if i in found], total
+    return [found[i] for i in ids if i in found]
 
 
 def _search_ids(filters):
@@ -108,7 +112,7 @@ def published_case(case_id):
 
 def filter_options():
     """The years, themes, provinces and organization types that published cases have."""
-    years, themes, provinces, types = _cached("options", None, _present_options)
+    years, themes, provinces, types = cached("options", None, _present_options)
     theme_choices = sorted({zh: pick(zh, en) for zh, en in themes}.items(), key=lambda item: item[1])
     return {
         "years": years,

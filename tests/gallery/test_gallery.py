@@ -92,3 +92,18 @@ def test_filters_by_year_theme_province_and_organization_type(app, client):
     assert titles(client.get("/gallery/?org_type=volunteer_association")) == [data.selected_en.title]
     assert len(titles(client.get("/gallery/?year=2026"))) == 2
     assert titles(client.get("/gallery/?year=2019")) == []
+
+
+def test_the_lists_reused_between_requests_follow_publication(app, client):
+    """The gallery's search results and cards are reused between requests, under a stamp
+    that publication changes: announcing the results shows them at once."""
+    data = make_publishing_campaign()
+    assert titles(client.get("/gallery/")) == []
+    announce(data, make_user("admin"))
+    assert sorted(titles(client.get("/gallery/"))) == sorted([data.selected_zh.title, data.selected_en.title])
+    chinese = client.get("/gallery/", headers={"Accept-Language": "zh"}).get_data(as_text=True)
+    english = client.get("/gallery/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    meta = lambda html: re.findall(r'class="gallery-card-meta">([^<]+)<', html)  # noqa: E731
+    assert meta(chinese) and meta(chinese) != meta(english)   # each language has its own cards
+    assert all(re.search(r"[\u4e00-\u9fff]", m.split(" · ")[1]) for m in meta(chinese))
+    assert all(not re.search(r"[\u4e00-\u9fff]", m.split(" · ")[1]) for m in meta(english))
