@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import load_only
 
 from ..assignment.models import ReviewAssignment
 from ..auth.models import User
@@ -128,7 +129,10 @@ def campaign_results(campaign, threshold=None, case_ids=None, expert_ids=None):
     out = CampaignResults(campaign, ranking(campaign, threshold))
     wanted = {r.case_id for r in out.results} if case_ids is None else set(case_ids)
     if wanted:
-        out.cases = {c.id: c for c in db.session.scalars(db.select(Case).filter(Case.id.in_(wanted)))}
+        # A page of the table shows only titles and states; the export and the selection read more.
+        narrow = () if case_ids is None else (load_only(Case.id, Case.title, Case.state, raiseload=False),)
+        out.cases = {c.id: c for c in db.session.scalars(db.select(Case).filter(Case.id.in_(wanted))
+                                                         .options(*narrow))}
     experts = out.ranking.expert_ids if expert_ids is None else set(expert_ids)
     if experts:
         out.expert_names = dict(db.session.execute(db.select(User.id, User.name).filter(
