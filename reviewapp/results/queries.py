@@ -67,9 +67,10 @@ def ranking(campaign, threshold=None):
     """The campaign's Ranking; `threshold` is the disagreement range in rubric points.
 
     Aggregating 15,000 reviews takes seconds; pages reuse it while the campaign's
-    results_stamp (renewed by every change that matters, see freshness.py) is unchanged."""
+    results_stamp (renewed by every change that matters, see freshness.py) is unchanged.
+    A few entries only: one ranking of 5,000 cases holds a few MB in every worker."""
     key = (campaign.id, campaign.results_stamp, campaign.version, threshold)
-    return app_cache("results", size=16, max_age=900).get(key, lambda: _compute_ranking(campaign, threshold))
+    return app_cache("results", size=4, max_age=900).get(key, lambda: _compute_ranking(campaign, threshold))
 
 
 def _compute_ranking(campaign, threshold):
