@@ -8,12 +8,12 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 # Pango/HarfBuzz for WeasyPrint, Noto CJK so Chinese PDFs show real glyphs,
-# poppler-utils (pdftotext) for the tests that read PDFs back, LibreOffice for
+# poppler-utils (pdftotext) and qpdf (--check) for the tests that read PDFs back, LibreOffice for
 # previews of Office evidence, Chromium for the real-browser tests, Redis for the
 # job-queue tests (scripts/test.sh starts it when it is not running), wrk as the
 # client of `python -m bench web`.
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-                   fonts-noto-cjk poppler-utils \
+                   fonts-noto-cjk poppler-utils qpdf \
                    libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
                    chromium redis-server wrk
 export FLASK_APP := wsgi.py

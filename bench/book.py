@@ -3,9 +3,14 @@
 Synthetic selected cases: ~1,200 Chinese characters of narrative each and two
 ~1600x1200 noisy JPEG photos (generated once into a temp dir, then prepared
 with prepare_photo as the app does at upload, timed separately). Prints
-`book N cold seconds=.. pages=.. mb=.. mb_per_page=.. peak_mb=..` and
+`book N cold seconds=.. pages=.. mb=.. mb_per_page=.. peak_mb=.. peak_sum_mb=..` and
 `book N one_changed seconds=.. rendered_chunks=..`. Pass sizes as arguments
 (`python -m bench book 50`) to run fewer.
+
+Memory: `peak_mb` adds up each process's own peak (parent + render workers,
+whenever each happened); `peak_sum_mb` is the largest sum of the resident
+memory of the bench process and all its descendants (workers and the
+forkserver) sampled at the same moment, every 20 ms.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 
 from reviewapp.publishing.book import build_book
@@ -160,6 +166,54 @@ def _parent_peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as stream:
+                    todo.extend(int(child) for child in stream.read().split())
+        except OSError:
+            continue
+        found.append(current)
+    return found
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/statm") as stream:
+            return int(stream.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+class MemorySampler:
+    """Samples the RSS of this process and all its descendants (render workers, the
+    forkserver) every `interval` seconds; `peak_sum_mb` is the largest simultaneous sum."""
+
+    def __init__(self, interval: float = 0.02):
+        self.interval = interval
+        self.peak_sum_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        me = os.getpid()
+        while not self._stop.is_set():
+            total = sum(_rss_mb(pid) for pid in _descendants(me))
+            self.peak_sum_mb = max(self.peak_sum_mb, total)
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
+
+
 def _load() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
@@ -181,13 +235,15 @@ def main(argv):
         out = os.path.join(cache_dir, "book.pdf")
         try:
             _reset_peak()
-            result = build_book(BOOK, cases, out, cache_dir=cache_dir)
+            with MemorySampler() as sampler:
+                result = build_book(BOOK, cases, out, cache_dir=cache_dir)
             mb = os.path.getsize(out) / 1e6
             parent = _parent_peak_mb()
             largest_child = max(result.worker_peak_mb, default=0.0)
             print(f"book {size} cold seconds={result.seconds:.2f} pages={result.pages} "
                   f"mb={mb:.1f} mb_per_page={mb / result.pages:.3f} "
                   f"peak_mb={parent + sum(result.worker_peak_mb):.0f} "
+                  f"peak_sum_mb={sampler.peak_sum_mb:.0f} "
                   f"parent_peak_mb={parent:.0f} largest_child_mb={largest_child:.0f} "
                   f"chunks={result.chunks_total} render_cpu_s={result.render_cpu_seconds:.1f} "
                   f"load={_load()}")

@@ -3,10 +3,12 @@
     result = build_book(book, cases, "book.pdf", cache_dir=..., on_progress=cb)
 
 Pipeline: group and chunk the cases; look chunks up in the cache; render the
-missing ones in sandboxed workers (in parallel with a probe of the front
-matter's page count); then, knowing every part's real page count, render the
-front matter (cover, foreword, TOC with real page numbers) and the page-number
-overlay, and merge everything with outline and metadata.
+missing ones (longest first) in sandboxed workers, together with the front
+matter (cover, foreword, TOC) and the page-number digits; then, knowing every
+part's real page count, merge everything: the merger prints the page numbers,
+the TOC's page numbers (where the renderer reported each contents line ends:
+the front matter's layout never depends on them, so it is rendered once), the
+outline and the metadata.
 """
 from __future__ import annotations
 
@@ -93,6 +95,7 @@ class _Builder:
         self.cases = cases
         self.labels = resolve_labels(book.language, book.labels)
         self.css = stylesheet("book.css")
+        self.ua_css = stylesheet("ua.css")
         self.cache = ChunkCache(os.path.join(cache_dir, "chunks") if cache_dir else None)
         self.photo_cache_dir = photo_cache_dir or (
             os.path.join(cache_dir, "photos") if cache_dir else None)
@@ -137,25 +140,28 @@ class _Builder:
             })
         html = render("chunk.html", items=items, **self.common)
         return RenderJob(chunk.key, html, self.css, os.path.join(self.scratch, chunk.key + ".pdf"),
-                         self.registry.subset(urls), units=len(chunk.items))
+                         self.registry.subset(urls), units=len(chunk.items), ua_css=self.ua_css)
 
-    def front_job(self, groups: list[Group], pages: dict[str, int] | None) -> RenderJob:
-        """Cover + foreword + TOC; `pages` maps anchors to 1-based pages (None: probe)."""
+    def front_job(self, groups: list[Group]) -> RenderJob:
+        """Cover + foreword + TOC. The TOC's page numbers are left blank: the merger
+        prints them where the renderer reports each line ends (NumberSlot), so the
+        front matter is rendered once, in parallel with the chunks."""
         toc = [{"title": group.title, "anchor": group.anchor,
                 "entries": [{"title": case.title, "organization": case.organization,
-                             "anchor": anchor, "page": pages[anchor] if pages else "000"}
+                             "anchor": anchor}
                             for case, anchor in anchored_cases(group)]}
                for group in groups]
         foreword = [p.strip() for p in self.book.foreword.split("\n") if p.strip()]
         html = render("front.html", toc=toc, foreword=foreword, subtitle=self.book.subtitle,
                       year_label=self.labels["year"].format(year=self.book.year), **self.common)
-        key = digest("front", html, self.css)
-        return RenderJob(key, html, self.css, os.path.join(self.scratch, key + ".pdf"))
+        key = digest("front", html, self.css, self.ua_css)
+        return RenderJob(key, html, self.css, os.path.join(self.scratch, key + ".pdf"),
+                         ua_css=self.ua_css)
 
     def digits_job(self) -> RenderJob:
         html, css = render("digits.html"), stylesheet("overlay.css")
-        key = digest("digits", html, css)
-        return RenderJob(key, html, css, os.path.join(self.scratch, key + ".pdf"))
+        key = digest("digits", html, css, self.ua_css)
+        return RenderJob(key, html, css, os.path.join(self.scratch, key + ".pdf"), ua_css=self.ua_css)
 
     def cached_or(self, job: RenderJob, todo: list[RenderJob]) -> CachedRender | None:
         hit = self.cache.get(job.key)
@@ -211,7 +217,7 @@ def build_book(book: Book, cases: list[BookCase], out: str | BinaryIO, *,
         progress(result.units)
 
     try:
-        probe = builder.front_job(groups, None)
+        front_job = builder.front_job(groups)
         stale = []
         for chunk in chunks:
             hit = builder.cache.get(chunk.key)
@@ -222,43 +228,36 @@ def build_book(book: Book, cases: list[BookCase], out: str | BinaryIO, *,
                 merger.add(chunk.index, hit.pdf_path)
                 progress(len(chunk.items))
         first_jobs: list[RenderJob] = []
-        front = builder.cached_or(probe, first_jobs)
+        front = builder.cached_or(front_job, first_jobs)
         digits_job = builder.digits_job()
         digits = builder.cached_or(digits_job, first_jobs)
+        # Longest first: the last job to finish is a short one, so no worker idles long
+        # at the end (the merger takes the parts in any order).
+        stale.sort(key=lambda chunk: -len(chunk.items))
         with RenderPool(workers, memory_limit_mb, timeout) as pool:
             jobs = (builder.chunk_job(chunk) for chunk in stale)
             pool.run(_chain(first_jobs, jobs), collect)
             rendered = len(stale)
-            front = front or parts[probe.key]
+            front = front or parts[front_job.key]
             digits = digits or parts[digits_job.key]
-            for _attempt in range(3):
-                anchor_pages = _place(front.pages, chunks, parts)
-                printed = {name: page + 1 for name, page in anchor_pages.items()}
-                final = builder.front_job(groups, printed)
-                todo: list[RenderJob] = []
-                final_part = builder.cached_or(final, todo)
-                pool.run(todo, collect)
-                final_part = final_part or parts[final.key]
-                if final_part.pages == front.pages:
-                    break
-                front = final_part  # a page number changed the TOC's length: place again
-            else:
-                raise BookError(_l("The table of contents could not be laid out."))
         worker_peaks = pool.worker_peak_mb
+        anchor_pages = _place(front.pages, chunks, parts)
+        printed = {name: page + 1 for name, page in anchor_pages.items()}
         outline = [OutlineGroup(group.title, anchor_pages[group.anchor],
                                 [OutlineCase(case.title, anchor_pages[anchor])
                                  for case, anchor in anchored_cases(group)])
                    for group in groups]
         bare_pages = {0} | {anchor_pages[group.anchor] for group in groups}  # cover, dividers
         total = merger.finish(
-            final_part.pdf_path, digits.pdf_path, out, bare_pages=bare_pages,
-            links=final_part.links, anchor_pages=anchor_pages, outline=outline,
-            title=book.title, language=book.pdf_language, subject=builder.labels["cover_note"])
+            front.pdf_path, digits.pdf_path, out, bare_pages=bare_pages,
+            links=front.links, toc_numbers=front.slots, anchor_pages=anchor_pages,
+            outline=outline, title=book.title, language=book.pdf_language,
+            subject=builder.labels["cover_note"])
         builder.cache.prune(keep=set(parts))
     except RenderError as exc:
         raise BookError(_l("The book could not be rendered."), str(exc)) from exc
     finally:
-        merger.close(check=False)  # already checked by finish(); here only stop the thread
+        merger.close()
         builder.close()
     toc = [TocEntry(str(case.id), case.title, group.title, printed[anchor])
            for group in groups for case, anchor in anchored_cases(group)]

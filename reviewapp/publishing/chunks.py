@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 
 from .model import Book, BookCase
-from .render import LinkBox, RenderResult
+from .render import LinkBox, NumberSlot, RenderResult
 
 
 def digest(*parts) -> str:
@@ -115,11 +115,12 @@ def chunk_key(chunk: Chunk, book: Book, labels: dict, template_hash: str) -> str
 
 @dataclass
 class CachedRender:
-    """A rendered part on disk, with where its anchors landed and its cross-part links."""
+    """A rendered part on disk: where its anchors landed, its cross-part links, its number slots."""
     pdf_path: str
     pages: int
     anchors: dict[str, int]
     links: list[LinkBox] = field(default_factory=list)
+    slots: list[NumberSlot] = field(default_factory=list)
 
 
 class ChunkCache:
@@ -142,20 +143,25 @@ class ChunkCache:
         if not os.path.exists(pdf_path):
             return None
         links = [LinkBox(page, target, tuple(rect)) for page, target, rect in meta["links"]]
-        return CachedRender(pdf_path, meta["pages"], meta["anchors"], links)
+        slots = [NumberSlot(page, target, x, y, size, tuple(color))
+                 for page, target, x, y, size, color in meta.get("slots", [])]
+        return CachedRender(pdf_path, meta["pages"], meta["anchors"], links, slots)
 
     def put(self, key: str, rendered_path: str, result: RenderResult) -> CachedRender:
         """Move a fresh render into the cache (atomically) and return its entry."""
         if not self.directory:
-            return CachedRender(rendered_path, result.pages, result.anchors, result.links)
+            return CachedRender(rendered_path, result.pages, result.anchors, result.links,
+                                result.slots)
         pdf_path = os.path.join(self.directory, f"{key}.pdf")
         os.replace(rendered_path, pdf_path)
         fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".part")
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
             json.dump({"pages": result.pages, "anchors": result.anchors,
-                       "links": [[l.page, l.target, list(l.rect)] for l in result.links]}, stream)
+                       "links": [[l.page, l.target, list(l.rect)] for l in result.links],
+                       "slots": [[s.page, s.target, s.x, s.y, s.size, list(s.color)]
+                                 for s in result.slots]}, stream)
         os.replace(tmp, os.path.join(self.directory, f"{key}.json"))
-        return CachedRender(pdf_path, result.pages, result.anchors, result.links)
+        return CachedRender(pdf_path, result.pages, result.anchors, result.links, result.slots)
 
     def prune(self, keep: set[str], max_age_s: float = 7 * 86400) -> None:
         """Delete entries not in `keep` that were last written more than `max_age_s` ago.

@@ -1,30 +1,36 @@
-"""Merging rendered parts into the final book with pypdf.
+"""Merging rendered parts into the final book with pikepdf (qpdf).
 
 Parts (front matter, then chunks) are concatenated; fonts are shared across
-parts (fonts.py); each page gets its page number as one small extra content
-stream using the digit glyphs WeasyPrint typeset once (digits.html), so the
-original content stays encoded and nothing is re-compressed; the TOC's links
-into other parts become GoTo annotations; the outline (group -> case) and
-document metadata are written here because the parts cannot know them.
+parts (fonts.py); each page gets its page number, and each contents line the
+page number of its case, as one small extra content stream using the digit
+glyphs WeasyPrint typeset once (digits.html), so the original content stays
+encoded and nothing is re-compressed; the TOC's links into other parts become
+GoTo annotations; the outline (group -> case) and document metadata are
+written here because the parts cannot know them.
+
+qpdf copies the parts' objects without decoding their streams and writes only
+what the finished book references (a fresh cross-reference table and a
+trailer /Size that matches it), reading stream data from the part files while
+it writes: the merge takes a fraction of a second and little memory.
 """
 from __future__ import annotations
 
 import os
-import queue
 import re
-import threading
+import zlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import (ArrayObject, BooleanObject, DecodedStreamObject, DictionaryObject,
-                           FloatObject, NameObject, NumberObject, TextStringObject)
+import pikepdf
+from pikepdf import Array, Dictionary, Name, OutlineItem, PageLocation, Pdf, String
 
 from .fonts import cid_widths, union_font
-from .render import PX_TO_PT, LinkBox
+from .render import PX_TO_PT, LinkBox, NumberSlot
 
-NUMBER_FONT = NameObject("/RvPageNumber")
+NUMBER_FONT = Name("/RvPageNumber")
+NUMBER_FONT_OPERAND = b"/RvPageNumber"
 NUMBER_BASELINE_PT = 34.0  # 12 mm above the bottom edge, inside the 24 mm margin
-NUMBER_COLOR = b"0.294 0.322 0.361 rg"
+NUMBER_COLOR = (0.294, 0.322, 0.361)
 
 
 @dataclass
@@ -43,26 +49,44 @@ class OutlineGroup:
 @dataclass
 class DigitFont:
     """The digits 0-9 as WeasyPrint typeset them: font, glyph codes and advances."""
-    font: DictionaryObject
+    font: Dictionary  # the Type0 font dictionary, in the digits part
     codes: dict[str, str]
-    advances: dict[str, float]  # in points
+    advances: dict[str, float]  # in points, at `size`
     size: float  # in points
 
+    def width(self, number: str, size: float) -> float:
+        return sum(self.advances[digit] for digit in number) * size / self.size
 
-def read_digit_font(path: str) -> DigitFont:
+    def show(self, number: str, size: float, color, x: float, y: float) -> bytes:
+        """Content-stream operators printing `number` with its baseline starting at (x, y)."""
+        codes = "".join(self.codes[digit] for digit in number).encode()
+        return b"BT %s %.2f Tf %.3f %.3f %.3f rg %.2f %.2f Td <%s> Tj ET\n" % (
+            NUMBER_FONT_OPERAND, size, *color, x, y, codes)
+
+
+def _plain(value):
+    """pikepdf arrays and numbers as Python lists, ints and floats."""
+    if isinstance(value, Array):
+        return [_plain(item) for item in value]
+    return int(value) if isinstance(value, int) else float(value)
+
+
+def read_digit_font(pdf: Pdf) -> DigitFont:
     """Extract the page-number font from the rendered digits.html (one line "0123456789")."""
-    page = PdfReader(path).pages[0]
-    data = page.get_contents().get_data()
-    found = re.search(rb"/(\S+) ([\d.]+) Tf\s*\[(.*?)\]\s*TJ", data, re.S)
+    page = pdf.pages[0]
+    contents = page.obj.Contents
+    streams = list(contents) if isinstance(contents, Array) else [contents]
+    data = b"".join(stream.read_bytes() for stream in streams)
+    found = re.search(rb"/(\S+) ([\d.]+) Tf\s*\[(.*?)\]\s*TJ", data, re.DOTALL)
     if not found:
         raise ValueError("digits not found in the page-number template")
     name, size_px, array = found.groups()
     codes = [code.decode() for code in re.findall(rb"<([0-9a-fA-F]{4})>", array)]
     if len(codes) != 10:
         raise ValueError("the page-number template must typeset exactly 0-9")
-    font = page["/Resources"]["/Font"]["/" + name.decode()].get_object()
-    cid_font = font["/DescendantFonts"][0].get_object()
-    widths = cid_widths(cid_font.get("/W", []))
+    font = page.obj.Resources.Font["/" + name.decode()]
+    cid_font = font.DescendantFonts[0]
+    widths = cid_widths(_plain(cid_font.get("/W", Array())))
     default = float(cid_font.get("/DW", 1000))
     size = float(size_px) * PX_TO_PT
     digits = "0123456789"
@@ -71,185 +95,193 @@ def read_digit_font(path: str) -> DigitFont:
         for digit, code in zip(digits, codes)}, size)
 
 
-def _stream(writer: PdfWriter, data: bytes):
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return writer._add_object(stream)
-
-
-def _stamp(writer: PdfWriter, page, number: str, digits: DigitFont, font_ref,
-           open_ref, close_ref) -> None:
+def _stamp(pdf: Pdf, page, operators: bytes, font_ref) -> None:
     # Per-page copies of the resource dicts: WeasyPrint may share one between pages.
-    resources = DictionaryObject(page["/Resources"].get_object())
-    fonts = DictionaryObject(resources["/Font"].get_object() if "/Font" in resources else {})
+    resources = Dictionary(page.obj.Resources)
+    fonts = Dictionary(resources.Font) if "/Font" in resources else Dictionary()
     fonts[NUMBER_FONT] = font_ref
-    resources[NameObject("/Font")] = fonts
-    page[NameObject("/Resources")] = resources
-    width = sum(digits.advances[d] for d in number)
-    x = (float(page.mediabox.width) - width) / 2
-    text = "".join(digits.codes[d] for d in number)
-    number_ref = _stream(writer, b"BT %s %.2f Tf %s %.2f %.2f Td <%s> Tj ET\n" % (
-        NUMBER_FONT.encode(), digits.size, NUMBER_COLOR, x, NUMBER_BASELINE_PT, text.encode()))
-    # raw_get keeps the indirect reference: page["/Contents"] resolves it, and a
-    # stream placed directly in an array is invalid PDF (pypdf cannot even re-read it).
-    original = page.raw_get("/Contents")
-    parts = list(original.get_object()) if isinstance(original.get_object(), ArrayObject) else [original]
+    resources.Font = fonts
+    page.obj.Resources = resources
+    contents = page.obj.Contents
+    parts = list(contents) if isinstance(contents, Array) else [contents]
     # WeasyPrint leaves its flipped coordinate system in place: wrap it in q/Q first.
-    page[NameObject("/Contents")] = ArrayObject([open_ref, *parts, close_ref, number_ref])
+    # Each page has its own two small streams (no stream is shared between pages).
+    page.obj.Contents = Array([pdf.make_stream(b"q\n"), *parts,
+                               pdf.make_stream(b"\nQ\n" + operators)])
 
 
-def share_fonts(writer: PdfWriter) -> int:
+def share_fonts(pdf: Pdf, workers: int = 2) -> int:
     """Replace the per-part subsets of each font face by one union subset; return bytes saved.
 
-    The first part's font stream becomes the shared one; the others are emptied
-    (pypdf keeps written objects, so dropping references alone would not shrink the file).
+    The first part's font stream becomes the shared one; the others are no
+    longer referenced, so qpdf does not write them.
     """
-    faces: dict[str, dict[int, tuple]] = {}
-    for page in writer.pages:
-        fonts = page["/Resources"].get_object().get("/Font")
-        for font_ref in (fonts.get_object().values() if fonts else ()):
-            font = font_ref.get_object()
-            if font.get("/Subtype") != "/Type0":
+    faces: dict[str, dict[tuple, tuple]] = {}
+    seen_fonts: set[tuple] = set()
+    for page in pdf.pages:
+        fonts = page.obj.Resources.get("/Font")
+        for _name, font in (fonts.items() if fonts is not None else ()):
+            if font.is_indirect:
+                if font.objgen in seen_fonts:
+                    continue
+                seen_fonts.add(font.objgen)
+            if font.get("/Subtype") != Name.Type0:
                 continue
-            cid_font = font["/DescendantFonts"][0].get_object()
-            descriptor = cid_font["/FontDescriptor"].get_object()
+            cid_font = font.DescendantFonts[0]
+            descriptor = cid_font.FontDescriptor
             file_ref = descriptor.get("/FontFile3")
             if file_ref is None:
                 continue
-            face = str(font["/BaseFont"]).split("+", 1)[-1]
-            faces.setdefault(face, {})[id(descriptor)] = (descriptor, file_ref, cid_font.get("/W", []))
-    saved = 0
+            face = str(font.BaseFont).split("+", 1)[-1]
+            members = faces.setdefault(face, {})
+            key = descriptor.objgen if descriptor.is_indirect else ("direct", len(members))
+            members[key] = (descriptor, file_ref, _plain(cid_font.get("/W", Array())))
+
+    jobs = []
     for members in faces.values():
-        streams = {file_ref.idnum: file_ref for _, file_ref, _ in members.values()}
+        streams = {file_ref.objgen: file_ref for _, file_ref, _ in members.values()}
         if len(streams) < 2:
             continue
         glyph_ids: set[int] = {0}
         for _, _, widths in members.values():
             glyph_ids |= set(cid_widths(widths))
-        shared_ref = next(iter(streams.values()))
-        shared = shared_ref.get_object()
-        union = union_font(shared.get_data(), glyph_ids)
+        shared = next(iter(streams.values()))
+        jobs.append((members, streams, shared, shared.read_bytes(), glyph_ids))
+
+    def subset(job):  # HarfBuzz runs without the GIL: the faces are subset in parallel
+        _members, _streams, _shared, data, glyph_ids = job
+        union = union_font(data, glyph_ids)
+        return None if union is None else zlib.compress(union, 6)
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        unions = list(pool.map(subset, jobs))
+    saved = 0
+    for (members, streams, shared, _data, _glyphs), union in zip(jobs, unions):
         if union is None:
-            continue
-        before = sum(len(ref.get_object()._data) for ref in streams.values())
-        shared.set_data(union)  # re-encoded with the stream's own /Filter (Flate)
-        for ref in streams.values():
-            if ref.idnum != shared_ref.idnum:
-                ref.get_object().set_data(b"")
+            continue  # keep the per-part subsets: correct, only larger
+        before = sum(len(ref.read_raw_bytes()) for ref in streams.values())
+        shared.write(union, filter=Name.FlateDecode)
         for descriptor, _, _ in members.values():
-            descriptor[NameObject("/FontFile3")] = shared_ref
-        saved += before - len(shared._data)
+            descriptor.FontFile3 = shared
+        saved += before - len(union)
     return saved
 
 
-def _link(page_ref, rect, target_ref) -> DictionaryObject:
-    return DictionaryObject({
-        NameObject("/Type"): NameObject("/Annot"),
-        NameObject("/Subtype"): NameObject("/Link"),
-        NameObject("/Rect"): ArrayObject(FloatObject(round(v, 2)) for v in rect),
-        NameObject("/Border"): ArrayObject([NumberObject(0)] * 3),
-        NameObject("/P"): page_ref,
-        NameObject("/Dest"): ArrayObject([target_ref, NameObject("/Fit")]),
-    })
+def _link(page, rect, target_page) -> Dictionary:
+    return Dictionary(
+        Type=Name.Annot, Subtype=Name.Link,
+        Rect=Array([round(value, 2) for value in rect]),
+        Border=Array([0, 0, 0]), P=page.obj,
+        Dest=Array([target_page.obj, Name.Fit]))
 
 
 class BookMerger:
-    """Collects rendered parts into one pypdf writer on a background thread.
+    """Collects rendered parts (in any order, as they finish) and writes the book.
 
-    Parts arrive in any order as they finish (or come from the cache) and are
-    inserted at their place in the book, so parsing and copying them overlaps
-    with the rendering of the others; ``finish`` does the rest.
+    Parts are only opened by ``finish``: copying pages with qpdf is fast, and
+    nothing needs to be held in memory while the workers render.
     """
 
     def __init__(self):
-        self.writer = PdfWriter()
-        self._pages: dict[int, int] = {}  # part order -> page count
-        self._queue: queue.Queue = queue.Queue()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._consume, name="book-merger", daemon=True)
-        self._thread.start()
+        self._parts: dict[int, str] = {}  # part order -> PDF path
+        self._open: list[Pdf] = []
 
     def add(self, order: int, path: str) -> None:
-        """Queue part number `order` (0 = first page of the book's body part sequence)."""
-        self._queue.put((order, path))
+        """Part number `order` (0 = first part of the book's body) is the PDF at `path`."""
+        self._parts[order] = path
 
-    def _consume(self) -> None:
-        while (item := self._queue.get()) is not None:
-            if self._error is not None:
-                continue
-            order, path = item
-            try:
-                position = sum(count for other, count in self._pages.items() if other < order)
-                pages = PdfReader(path).pages
-                for offset, page in enumerate(pages):
-                    self.writer.insert_page(page, position + offset)
-                self._pages[order] = len(pages)
-            except BaseException as exc:  # re-raised in the caller's thread by finish()
-                self._error = exc
+    def close(self) -> None:
+        """Close the part files (idempotent)."""
+        for pdf in self._open:
+            pdf.close()
+        self._open = []
 
-    def close(self, check: bool = True) -> None:
-        """Stop the background thread (idempotent); with `check`, re-raise its error."""
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
-        if check and self._error is not None:
-            raise self._error
+    def _read(self, path: str) -> Pdf:
+        pdf = Pdf.open(path)
+        self._open.append(pdf)
+        return pdf
 
     def finish(self, front_path: str, digits_path: str, out, *, bare_pages: set[int],
                links: list[LinkBox], anchor_pages: dict[str, int], outline: list[OutlineGroup],
-               title: str, language: str, subject: str = "") -> int:
+               title: str, language: str, subject: str = "",
+               toc_numbers: list[NumberSlot] = ()) -> int:
         """Insert the front matter, stamp page numbers, add links/outline/metadata, write `out`.
 
         Pages in `bare_pages` (0-based: cover, group dividers) get no number.
-        `links` are on the front matter's pages; `anchor_pages` maps anchors to
-        global 0-based pages. Returns the page count.
+        `links` and `toc_numbers` are on the front matter's pages;
+        `anchor_pages` maps anchors to global 0-based pages. Returns the page count.
         """
-        self.add(-1, front_path)
-        self.close()
-        return _finish(self.writer, digits_path, out, bare_pages=bare_pages, links=links,
-                       anchor_pages=anchor_pages, outline=outline, title=title,
-                       language=language, subject=subject)
+        self._parts[-1] = front_path
+        book = Pdf.new()
+        self._open.append(book)
+        try:
+            for order in sorted(self._parts):
+                book.pages.extend(self._read(self._parts[order]).pages)
+            digits = read_digit_font(self._read(digits_path))
+            return _finish(book, digits, out, bare_pages=bare_pages, links=links,
+                           anchor_pages=anchor_pages, outline=outline, title=title,
+                           language=language, subject=subject, toc_numbers=toc_numbers)
+        finally:
+            self.close()
 
 
-def _finish(writer: PdfWriter, digits_path: str, out, *, bare_pages, links, anchor_pages,
-            outline, title, language, subject) -> int:
-    digits = read_digit_font(digits_path)
-    font_ref = digits.font.clone(writer).indirect_reference
-    open_ref, close_ref = _stream(writer, b"q\n"), _stream(writer, b"\nQ\n")
-    for number, page in enumerate(writer.pages, start=1):
-        if number - 1 not in bare_pages:
-            _stamp(writer, page, str(number), digits, font_ref, open_ref, close_ref)
-    share_fonts(writer)  # after stamping: the digits font is one more subset of a body face
+def _finish(book: Pdf, digits: DigitFont, out, *, bare_pages, links, anchor_pages, outline,
+            title, language, subject, toc_numbers) -> int:
+    font_ref = book.copy_foreign(digits.font)
+    if not font_ref.is_indirect:
+        font_ref = book.make_indirect(font_ref)
+    pages = book.pages
+    stamps: dict[int, list[bytes]] = {}
+    for slot in toc_numbers:
+        target = anchor_pages.get(slot.target)
+        if target is None:
+            continue
+        number = str(target + 1)
+        stamps.setdefault(slot.page, []).append(digits.show(
+            number, slot.size, slot.color, slot.x - digits.width(number, slot.size), slot.y))
+    for index, page in enumerate(pages):
+        operators = stamps.get(index, [])
+        if index not in bare_pages:
+            number = str(index + 1)
+            x = (float(page.mediabox[2]) - float(page.mediabox[0])
+                 - digits.width(number, digits.size)) / 2
+            operators.append(digits.show(number, digits.size, NUMBER_COLOR, x, NUMBER_BASELINE_PT))
+        if operators:
+            _stamp(book, page, b"".join(operators), font_ref)
+    share_fonts(book)  # after stamping: the digits font is one more subset of a body face
 
-    page_refs = [page.indirect_reference for page in writer.pages]
     for link in links:
         target = anchor_pages.get(link.target)
         if target is None:
             continue
-        page = writer.pages[link.page]
-        annotation = writer._add_object(_link(page_refs[link.page], link.rect, page_refs[target]))
-        if "/Annots" not in page:
-            page[NameObject("/Annots")] = ArrayObject()
-        page["/Annots"].get_object().append(annotation)
+        page = pages[link.page]
+        annotation = book.make_indirect(_link(page, link.rect, pages[target]))
+        if "/Annots" not in page.obj:
+            page.obj.Annots = Array()
+        page.obj.Annots.append(annotation)
 
-    for group in outline:
-        parent = writer.add_outline_item(title=group.title, page_number=group.page)
-        for case in group.cases:
-            writer.add_outline_item(title=case.title, page_number=case.page, parent=parent)
+    with book.open_outline() as tree:
+        for group in outline:
+            item = OutlineItem(group.title, group.page, PageLocation.Fit)
+            item.children.extend(OutlineItem(case.title, case.page, PageLocation.Fit)
+                                 for case in group.cases)
+            tree.root.append(item)
 
-    writer.add_metadata({"/Title": title, "/Subject": subject,
-                         "/Creator": "reviewapp", "/Producer": "reviewapp"})
-    writer._root_object[NameObject("/Lang")] = TextStringObject(language)
-    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)})
-    writer.page_mode = "/UseOutlines"
+    book.docinfo = book.make_indirect(Dictionary(
+        Title=String(title), Subject=String(subject),
+        Creator=String("reviewapp"), Producer=String("reviewapp")))
+    book.Root.Lang = String(language)
+    book.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+    book.Root.PageMode = Name.UseOutlines
+    options = {"compress_streams": True,  # only new streams: existing ones are copied as they are
+               "stream_decode_level": pikepdf.StreamDecodeLevel.none,
+               "object_stream_mode": pikepdf.ObjectStreamMode.generate,
+               "fix_metadata_version": False}
     if hasattr(out, "write"):
-        writer.write(out)
+        book.save(out, **options)
     else:
-        # pypdf writes a path through unbuffered FileIO (~500k tiny writes): buffer it,
-        # and replace atomically so readers never see a half-written book.
+        # Replace atomically so readers never see a half-written book.
         partial = f"{out}.part"
-        with open(partial, "wb", buffering=4 * 1024 * 1024) as stream:
-            writer.write(stream)
+        book.save(partial, **options)
         os.replace(partial, out)
-    return len(writer.pages)
+    return len(pages)

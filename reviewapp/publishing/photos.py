@@ -11,6 +11,7 @@ from PIL import Image, ImageOps
 
 PRINT_MAX_PX = 1200  # long side; ~200 dpi at the widest printed size (150 mm)
 JPEG_QUALITY = 75  # at ~300 dpi print size, artefacts are invisible; 20% smaller than 82
+QR_MASK = 2  # mask pattern 2 (every third column); the library numbers them 0-7
 
 
 class PhotoError(ValueError):
@@ -59,9 +60,12 @@ def qr_png(url: str) -> bytes:
     """A 1-bit PNG QR code for `url`, one pixel per module.
 
     The book prints it with ``image-rendering: pixelated`` (no interpolation),
-    so it stays sharp at any size and weighs a few hundred bytes.
+    so it stays sharp at any size and weighs a few hundred bytes. The mask is
+    fixed: any of the eight masks is valid and scans the same, and trying all
+    eight to pick the "best" one took 85% of the time (~2.5 ms per case).
     """
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2,
+                         mask_pattern=QR_MASK)
     code.add_data(url)
     code.make(fit=True)
     matrix = code.get_matrix()

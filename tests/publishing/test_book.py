@@ -218,3 +218,94 @@ def test_prepare_photo_downscales_once_and_keeps_small_jpegs(tmp_path):
     assert Path(prepared).stat().st_mtime_ns == mtime
     small = make_photo(tmp_path / "small.jpg")
     assert prepare_photo(small, str(cache)) == small
+
+
+def test_merged_file_is_well_formed(built, caplog):
+    """One cross-reference entry per object and a trailer /Size that covers them all:
+    pypdf reads and clones the book (as the statistics appendix does) without a warning."""
+    import logging
+    import shutil
+
+    from pypdf import PdfWriter
+
+    out, result, _, _ = built
+    with caplog.at_level(logging.WARNING):
+        reader = PdfReader(out, strict=True)
+        writer = PdfWriter(clone_from=reader)
+    assert len(writer.pages) == result.pages
+    warnings = [record.getMessage() for record in caplog.records
+                if record.name.startswith("pypdf")]
+    assert warnings == []
+    assert shutil.which("qpdf"), "qpdf (installed by `make setup`) checks the file's structure"
+    check = subprocess.run(["qpdf", "--check", str(out)], capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "No syntax or stream encoding errors" in check.stdout
+
+
+def test_toc_numbers_are_printed_in_the_page_number_font(built):
+    """The TOC is rendered once without numbers; the merger prints them right-aligned."""
+    out, result, _, _ = built
+    pages = page_texts(out)
+    toc_page = next(i for i, text in enumerate(pages) if "目录" in text[:200])
+    line_ends = [int(n) for n in re.findall(r"(\d+)\s*$", pages[toc_page], re.MULTILINE)]
+    expected = [entry.page for entry in result.toc]  # in contents order; then the page's own number
+    assert line_ends == expected + [toc_page + 1]
+
+
+def _book_jobs(tmp_path):
+    from reviewapp.publishing.book import _Builder
+    from reviewapp.publishing.chunks import group_cases, plan_chunks
+
+    cases = make_cases(tmp_path, count=3)
+    builder = _Builder(BOOK, cases, str(tmp_path / "cache"), None, ())
+    groups = group_cases(cases, BOOK.group_by, builder.labels["other_group"])
+    chunk = plan_chunks(groups, 10)[0]
+    chunk.key = "chunk"
+    return builder, [builder.chunk_job(chunk), builder.front_job(groups), builder.digits_job()]
+
+
+def test_book_user_agent_stylesheet_prints_exactly_what_weasyprints_does(tmp_path):
+    """ua.css replaces WeasyPrint's HTML user-agent sheet for speed: same PDF, byte for byte.
+    (Fails when a template starts using an element whose defaults ua.css lacks.)"""
+    from reviewapp.publishing.render import render_job
+
+    builder, jobs = _book_jobs(tmp_path)
+    try:
+        for job in jobs:
+            assert job.ua_css
+            ours = dataclasses.replace(job, out_path=str(tmp_path / "ours.pdf"))
+            weasyprints = dataclasses.replace(job, ua_css=None,
+                                              out_path=str(tmp_path / "weasyprint.pdf"))
+            render_job(ours)
+            render_job(weasyprints)
+            assert Path(ours.out_path).read_bytes() == Path(weasyprints.out_path).read_bytes()
+    finally:
+        builder.close()
+
+
+LEAN_CHECK = """
+import sys
+from reviewapp.publishing import render
+from reviewapp.publishing.render import RenderJob, render_job
+if sys.argv[2] == "plain":
+    render.lean_font_data = lambda: False
+else:
+    assert render.lean_font_data()
+html = ('<p style="font-family: Noto Serif CJK SC">全民健身志愿服务 Aa1</p>'
+        '<h2 style="font-family: Noto Sans CJK SC">优秀案例 2023</h2>')
+render_job(RenderJob("lean", html, "", sys.argv[1]))
+"""
+
+
+def test_lean_font_data_writes_the_same_pdf(tmp_path):
+    """Fonts are no longer copied whole into memory per document; the PDF is unchanged."""
+    outputs = []
+    for mode in ("plain", "lean"):
+        out = tmp_path / f"{mode}.pdf"
+        subprocess.run([sys.executable, "-c", LEAN_CHECK, str(out), mode], check=True,
+                       cwd=str(Path(__file__).resolve().parents[2]))
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "lean.pdf")], capture_output=True,
+                           text=True, check=True).stdout.splitlines()[2:]
+    assert len(fonts) == 2 and all(line.split()[-5] == "yes" for line in fonts), fonts
