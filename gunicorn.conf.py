@@ -6,7 +6,8 @@ environment (names below) or on the command line.
 
     BIND                 address to listen on                  127.0.0.1:8000 (nginx in front)
     WEB_CONCURRENCY      worker processes                      2 x CPU cores + 1
-    GUNICORN_THREADS     threads per worker (gthread)          4
+    GUNICORN_WORKER_CLASS  sync (one request at a time) or gthread   sync
+    GUNICORN_THREADS     threads per worker (gthread only)     4
     GUNICORN_TIMEOUT     seconds a silent worker may take      60
     GUNICORN_GRACEFUL    seconds to finish requests on HUP/TERM 30
     GUNICORN_MAX_REQUESTS  recycle a worker after N requests   10000 (0 = never), jitter 10%
@@ -30,9 +31,15 @@ bind = os.environ.get("BIND", "127.0.0.1:8000")
 # must stay well under PostgreSQL's max_connections (100 by default).
 workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
 
-# Threads per process (gthread worker): requests waiting on PostgreSQL do not
-# hold a whole process. Keep threads <= the SQLAlchemy pool size (5).
-worker_class = "gthread"
+# Sync workers: each process takes a connection only when it is idle, so under
+# load requests wait in one fair queue (the listen backlog). Measured with
+# `python -m bench web` at 16 clients on 2 cores, p99 is 1.3-1.5x p50 with sync
+# workers; gthread workers (4 threads) pin keep-alive connections to busy
+# processes and contend for the GIL: p99 reached 3-10x p50. Sync workers need a
+# buffering proxy in front (nginx buffers request and response bodies by
+# default), which is the documented set-up. With gthread, keep threads <= the
+# SQLAlchemy pool size (5).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 threads = _int("GUNICORN_THREADS", 4)
 
 # A worker silent for `timeout` seconds is killed and replaced. Long work
@@ -41,7 +48,7 @@ threads = _int("GUNICORN_THREADS", 4)
 timeout = _int("GUNICORN_TIMEOUT", 60)
 # On HUP (reload) or TERM (deploy), workers get this long to finish requests.
 graceful_timeout = _int("GUNICORN_GRACEFUL", 30)
-# Keep-alive with nginx on the same host.
+# Keep-alive with nginx on the same host (gthread; sync workers close each connection).
 keepalive = 5
 
 # Recycle workers now and then (bounds slow memory growth of the certificate

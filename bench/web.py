@@ -205,9 +205,10 @@ def main(argv):
                    "review_page": (f"/review/{token}", expert),
                    "results": (f"/results/campaigns/{campaign_id}", admin), "gallery": ("/gallery/", None)}
         workers = subprocess.run([sys.executable, "-c", "import runpy; c = runpy.run_path('gunicorn.conf.py');"
-                                  "print(c['workers'], c['threads'])"], cwd=REPO_ROOT, env=env,
+                                  "print(c['workers'], c['worker_class'], c['threads'])"], cwd=REPO_ROOT, env=env,
                                  capture_output=True, text=True).stdout.split()
-        print(f"web setup client={args.client} workers={workers[0]} threads={workers[1]} "
+        print(f"web setup client={args.client} workers={workers[0]} worker_class={workers[1]} "
+              f"threads={workers[2] if workers[1] == 'gthread' else 1} "
               f"load1={os.getloadavg()[0]:.2f} "
               f"cores={os.cpu_count()}", flush=True)
         measure = load_wrk if args.client == "wrk" else load

@@ -38,12 +38,13 @@ def create_app(config_name=None, **overrides):
 def _init_extensions(app):
     from . import models  # noqa: F401  (every table joins the metadata)
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
-    from .i18n import select_locale
+    from .i18n import cache_wtforms_catalogues, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    cache_wtforms_catalogues()
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"

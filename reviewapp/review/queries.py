@@ -9,6 +9,7 @@ Evidence is addressed by its number inside the blind case (1..n).
 import hashlib
 import hmac
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import and_, exists
@@ -26,9 +27,15 @@ def token_for(assignment):
 
 
 def _token(assignment_id, case_id, expert_id):
-    key = current_app.config["SECRET_KEY"].encode()
+    return _hmac_token(current_app.config["SECRET_KEY"], assignment_id, case_id, expert_id)
+
+
+@lru_cache(maxsize=65536)
+def _hmac_token(secret_key, assignment_id, case_id, expert_id):
+    # Every queue and review page numbers all the expert's cases by token: remembered,
+    # not recomputed (the key is part of the cache key, so a new secret makes new tokens).
     message = f"review:{assignment_id}:{case_id}:{expert_id}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
 
 
 def _not_declined():
