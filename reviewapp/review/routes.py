@@ -3,6 +3,8 @@
 Every case URL carries the assignment's opaque token (see queries.py); a token
 that is not one of the signed-in expert's active assignments gives 404.
 """
+import json
+
 from flask import (
     Blueprint,
     abort,
@@ -80,6 +82,7 @@ def _render(token, assignment, values=None, error=None, status=200):
     blind = blind_view.cached_build(case, key)
     return render_template(
         "review/review.html", token=token, number=number, case=blind, blind_html=_blind_html(token, key, blind),
+        criteria_html=_criteria_html(campaign, values or _form_values(review)),
         campaign=campaign,
         review=review, values=values or _form_values(review), form=form, error=error,
         status=queries.status_of(review), window_open=is_open(campaign, Window.REVIEW),
@@ -87,6 +90,16 @@ def _render(token, assignment, values=None, error=None, status=200):
         spread=queries.spread_for_experts(assignment) if review and review.submitted else None,
         next_item=queries.next_item(current_user, after_token=token), confidence_levels=CONFIDENCE_LEVELS,
         decline_form=DeclineForm(formdata=None)), status
+
+
+def _criteria_html(campaign, values):
+    """The rubric's criteria filled with `values`, reused while the rubric (its campaign's
+    version and results stamp, which criteria edits renew), the language and the values
+    are the same: most page views show an untouched or unchanged review."""
+    key = (campaign.id, campaign.version, campaign.results_stamp, current_language(),
+           json.dumps(values, sort_keys=True, default=str))
+    return app_cache("review-criteria", size=1024, max_age=600).get(
+        key, lambda: Markup(render_template("review/_criteria.html", campaign=campaign, values=values)))
 
 
 def _blind_html(token, key, blind):

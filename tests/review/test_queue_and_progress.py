@@ -148,3 +148,20 @@ def test_the_blind_case_follows_its_evidence(app, setup, expert_client):
     db.session.commit()
     page = expert_client.get(url).get_data(as_text=True)
     assert "广场晨练" in page and "晨练点" not in page
+
+
+def test_the_rubric_follows_the_draft_and_the_criteria(app, setup, expert_client):
+    """The rubric's HTML is reused between requests; a saved score and a renamed
+    criterion each show at once."""
+    import re
+    url = f"/review/{token(setup.assignments[0])}"
+    checked = lambda html: re.findall(r'name="score-organization" value="(\d+)"\s*checked', html)  # noqa: E731
+    assert checked(expert_client.get(url).get_data(as_text=True)) == []
+    submit_form(expert_client, url, {"version": "0", "action": "save", **SCORES})
+    assert checked(expert_client.get(url).get_data(as_text=True)) == ["8"]
+    english = {"Accept-Language": "en"}
+    assert "Organisation and leadership" not in expert_client.get(url, headers=english).get_data(as_text=True)
+    criterion = next(c for c in setup.assignments[0].case.campaign.criteria if c.key == "organization")
+    criterion.name_en = criterion.name_zh = "Organisation and leadership"
+    db.session.commit()
+    assert "Organisation and leadership" in expert_client.get(url, headers=english).get_data(as_text=True)
