@@ -12,13 +12,16 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from ..access import allow
 from ..assignment.operations import AssignmentRefused, add_extra_reviewer
 from ..auth.models import Role
+from ..cache import app_cache
 from ..campaigns.models import Campaign
 from ..cases.models import Case
 from ..extensions import db
+from ..i18n import current_language
 from ..security import DOWNLOAD_POLICY
 from ..views import committed
 from . import operations, queries
@@ -58,9 +61,23 @@ def show(campaign_id):
     rows = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     results = queries.campaign_results(campaign, threshold, case_ids=[r.case_id for r in rows],
                                        expert_ids={e for r in rows for e in r.totals})
-    return render_template("results/show.html", campaign=campaign, results=results, rows=rows, page=page,
-                           pages=pages, shown=len(shown), only_disagreements=only_disagreements,
-                           threshold=threshold, disagreements=sum(1 for r in ranked if r.disagreement))
+    view = dict(campaign=campaign, results=results, rows=rows, page=page, threshold=threshold,
+                only_disagreements=only_disagreements)
+    return render_template("results/show.html", rows_html=_rows_html(view), pages=pages, shown=len(shown),
+                           disagreements=sum(1 for r in ranked if r.disagreement), **view)
+
+
+def _rows_html(view):
+    """The page's rows, reused while everything they show is the same: the ranking's key,
+    the page, the filter, the language, and the cases' titles and states and the experts'
+    names as read in this request."""
+    campaign, results = view["campaign"], view["results"]
+    key = (campaign.id, campaign.results_stamp, campaign.version, view["threshold"], view["page"],
+           view["only_disagreements"], current_language(),
+           tuple((c.id, c.title, c.state) for c in results.cases.values()),
+           tuple(sorted(results.expert_names.items())))
+    return app_cache("results-rows", size=64, max_age=900).get(
+        key, lambda: Markup(render_template("results/_rows.html", **view)))
 
 
 @bp.get("/campaigns/<int:campaign_id>/reviewers")
