@@ -1,4 +1,6 @@
-"""Results of a campaign's review: pure logic, no Flask views and no database.
+"""Results of a campaign's review.
+
+Pure logic, without Flask or the database (tests call it on plain data):
 
 - ``aggregation``: weighted totals per review, per-case statistics, calibrated
   scores and the documented ranking order.
@@ -7,4 +9,8 @@
 - ``reliability``: inter-rater reliability of a campaign and per-expert figures.
 - ``selection``: exact selection of the excellent cases within the quota and
   group minimums/maximums, and comparison of a final selection with it.
+
+Around it: ``queries`` (reads the reviews, caches the ranking under the
+campaign's results stamp), ``freshness`` (renews that stamp), ``operations``
+(records the selection), ``export`` (.xlsx) and ``routes`` (the admin's pages).
 """
