@@ -9,7 +9,8 @@ import threading
 import time
 from collections import OrderedDict
 
-from flask import current_app
+from flask import current_app, has_request_context, render_template, request
+from markupsafe import Markup
 
 
 class StampedCache:
@@ -53,10 +54,6 @@ class StampedCache:
                     self._entries.popitem(last=False)
         return value
 
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
-
 
 def app_cache(name, size=64, max_age=300):
     """The current app's cache called `name`: one per app object, so every worker,
@@ -65,3 +62,16 @@ def app_cache(name, size=64, max_age=300):
     if name not in caches:
         caches[name] = StampedCache(size, max_age)
     return caches[name]
+
+
+def rendered(name, key, template, size=512, max_age=600, **context):
+    """The HTML of `template` rendered with `context`, reused under `key` in the cache
+    `name`. The key must hold every value the HTML shows, and the HTML no per-user
+    secret (no CSRF token)."""
+    return app_cache(name, size, max_age).get(key, lambda: Markup(render_template(template, **context)))
+
+
+def request_memo(name):
+    """A dict that lives as long as the current request (an empty one outside requests),
+    for what several steps of one request would otherwise look up again."""
+    return request.environ.setdefault(f"reviewapp.{name}", {}) if has_request_context() else {}

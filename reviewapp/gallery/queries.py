@@ -1,10 +1,9 @@
 """What the gallery may show: published cases only, never reviews or scores."""
 from dataclasses import dataclass
 
-from flask import has_request_context, request
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..cache import app_cache
+from ..cache import app_cache, request_memo
 from ..campaigns.models import Campaign, Theme
 from ..cases.models import Case, case_themes
 from ..cases.workflow import CaseState
@@ -65,12 +64,10 @@ def publication_stamp():
 def cached(name, key, compute):
     """compute(), reused while the publication stamp and `key` are unchanged; max_age
     bounds what the stamp cannot see (an organization renamed after publication)."""
-    stamp = request.environ.get("reviewapp.publication_stamp") if has_request_context() else None
-    if stamp is None:
-        stamp = publication_stamp()
-        if has_request_context():
-            request.environ["reviewapp.publication_stamp"] = stamp
-    return app_cache(f"gallery-{name}", size=256, max_age=300).get((stamp, key), compute)
+    memo = request_memo("gallery")
+    if "stamp" not in memo:
+        memo["stamp"] = publication_stamp()
+    return app_cache(f"gallery-{name}", size=256, max_age=300).get((memo["stamp"], key), compute)
 
 
 def search(filters):

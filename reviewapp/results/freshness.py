@@ -19,7 +19,7 @@ from ..campaigns.models import Campaign, Criterion
 from ..review.models import Review, ReviewDecline, ReviewStatus
 
 
-def _review_counts(review, deleted):
+def _review_changes_results(review, deleted):
     state = inspect(review)
     if deleted or state.pending:
         return review.status == ReviewStatus.SUBMITTED
@@ -40,7 +40,7 @@ def campaigns_touched(session):
         for obj, deleted in [(o, False) for o in list(session.new) + list(session.dirty)] + \
                             [(o, True) for o in session.deleted]:
             if isinstance(obj, Review):
-                if _review_counts(obj, deleted):
+                if _review_changes_results(obj, deleted):
                     touched.add(_campaign_of_review(session, obj))
             elif isinstance(obj, (ReviewAssignment, ReviewDecline, Criterion)):
                 if deleted or inspect(obj).pending or session.is_modified(obj, include_collections=False):

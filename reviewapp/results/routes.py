@@ -12,12 +12,11 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
 
 from ..access import allow
 from ..assignment.operations import AssignmentRefused, add_extra_reviewer
 from ..auth.models import Role
-from ..cache import app_cache
+from ..cache import rendered
 from ..campaigns.models import Campaign
 from ..cases.models import Case
 from ..extensions import db
@@ -76,8 +75,7 @@ def _rows_html(view):
            view["only_disagreements"], current_language(),
            tuple((c.id, c.title, c.state) for c in results.cases.values()),
            tuple(sorted(results.expert_names.items())))
-    return app_cache("results-rows", size=64, max_age=900).get(
-        key, lambda: Markup(render_template("results/_rows.html", **view)))
+    return rendered("results-rows", key, "results/_rows.html", size=64, max_age=900, **view)
 
 
 @bp.get("/campaigns/<int:campaign_id>/reviewers")

@@ -11,11 +11,12 @@ import hmac
 from dataclasses import dataclass
 from functools import lru_cache
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import and_, bindparam, exists
 from sqlalchemy.orm import joinedload
 
 from ..assignment.models import AssignmentStatus, ReviewAssignment
+from ..cache import request_memo
 from ..extensions import db
 from ..timezones import utcnow
 from .models import Review, ReviewDecline, ReviewStatus
@@ -39,16 +40,17 @@ def _hmac_token(secret_key, assignment_id, case_id, expert_id):
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
 
 
-def _not_declined():
-    return ~exists().where(and_(ReviewDecline.case_id == ReviewAssignment.case_id,
-                                ReviewDecline.expert_id == ReviewAssignment.expert_id))
+def _active():
+    """What makes an assignment active: confirmed, and not declined by its expert."""
+    return (ReviewAssignment.status == AssignmentStatus.CONFIRMED,
+            ~exists().where(and_(ReviewDecline.case_id == ReviewAssignment.case_id,
+                                 ReviewDecline.expert_id == ReviewAssignment.expert_id)))
 
 
 def active_assignments(expert_id=None, campaign_id=None, load=()):
     """Confirmed assignments that were not declined, optionally of one expert or campaign;
     `load`: loader options (e.g. the cases a page shows, in the same query)."""
-    query = db.select(ReviewAssignment).filter(ReviewAssignment.status == AssignmentStatus.CONFIRMED,
-                                               _not_declined()).options(*load)
+    query = db.select(ReviewAssignment).filter(*_active()).options(*load)
     if expert_id is not None:
         query = query.filter(ReviewAssignment.expert_id == expert_id)
     if campaign_id is not None:
@@ -59,8 +61,7 @@ def active_assignments(expert_id=None, campaign_id=None, load=()):
 def active_assignment_ids(campaign_id):
     """A subquery of the ids of a campaign's confirmed, not declined assignments."""
     return (db.select(ReviewAssignment.id)
-            .filter(ReviewAssignment.campaign_id == campaign_id,
-                    ReviewAssignment.status == AssignmentStatus.CONFIRMED, _not_declined()))
+            .filter(ReviewAssignment.campaign_id == campaign_id, *_active()))
 
 
 def assignment_by_token(user, token):
@@ -72,7 +73,7 @@ def assignment_by_token(user, token):
         return None
     # Kept for the request: the access check and the view both ask, and the session's
     # identity map holds objects only weakly.
-    memo = _request_memo()
+    memo = request_memo("review")
     if item.assignment_id not in memo:
         from ..cases.models import Case
         # With its case and campaign (every review page reads both): one round trip, not three.
@@ -82,8 +83,6 @@ def assignment_by_token(user, token):
     return memo[item.assignment_id]
 
 
-def _request_memo():
-    return request.environ.setdefault("reviewapp.review_memo", {}) if has_request_context() else {}
 
 
 def review_of(assignment):
@@ -124,8 +123,7 @@ def _queue_statement():
                       Campaign.review_closes, Campaign.timezone)
             .join(Case, Case.id == ReviewAssignment.case_id).join(Campaign, Campaign.id == Case.campaign_id)
             .outerjoin(Review, Review.assignment_id == ReviewAssignment.id)
-            .filter(ReviewAssignment.expert_id == bindparam("expert_id"),
-                    ReviewAssignment.status == AssignmentStatus.CONFIRMED, _not_declined()))
+            .filter(ReviewAssignment.expert_id == bindparam("expert_id"), *_active()))
 
 
 def queue(user):
@@ -135,7 +133,7 @@ def queue(user):
 
     One narrow query (no case or review bodies), kept for the rest of the request:
     the access check, the page and its "next case" button all read the same queue."""
-    memo = _request_memo()
+    memo = request_memo("review")
     if ("queue", user.id) in memo:
         return memo[("queue", user.id)]
     rows = db.session.execute(_queue_statement(), {"expert_id": user.id}).all()

@@ -17,11 +17,10 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 
 from ..access import allow
 from ..auth.models import Role
-from ..cache import app_cache
+from ..cache import rendered
 from ..campaigns.phases import Window, WindowClosed, is_open
 from ..extensions import db
 from ..i18n import current_language
@@ -61,8 +60,7 @@ def _rows(items):
     now = utcnow()
     key = (current_language(), tuple((item.number, item.token, item.status, item.review_closes, item.timezone,
                                       now >= item.review_closes) for item in items))
-    return app_cache("review-queue-rows", size=512, max_age=600).get(
-        key, lambda: Markup(render_template("review/_queue_rows.html", items=items, now=now)))
+    return rendered("review-queue-rows", key, "review/_queue_rows.html", items=items, now=now)
 
 
 def _form_values(review):
@@ -80,11 +78,11 @@ def _render(token, assignment, values=None, error=None, status=200):
     form = ReviewForm(formdata=None, version=review.version if review else 0)
     key = blind_view.view_key(case)
     blind = blind_view.cached_build(case, key)
+    values = values or _form_values(review)
     return render_template(
         "review/review.html", token=token, number=number, case=blind, blind_html=_blind_html(token, key, blind),
-        criteria_html=_criteria_html(campaign, values or _form_values(review)),
-        campaign=campaign,
-        review=review, values=values or _form_values(review), form=form, error=error,
+        criteria_html=_criteria_html(campaign, values), campaign=campaign,
+        review=review, values=values, form=form, error=error,
         status=queries.status_of(review), window_open=is_open(campaign, Window.REVIEW),
         deadline=format_local(campaign.review_closes, campaign.timezone),
         spread=queries.spread_for_experts(assignment) if review and review.submitted else None,
@@ -98,15 +96,13 @@ def _criteria_html(campaign, values):
     are the same: most page views show an untouched or unchanged review."""
     key = (campaign.id, campaign.version, campaign.results_stamp, current_language(),
            json.dumps(values, sort_keys=True, default=str))
-    return app_cache("review-criteria", size=1024, max_age=600).get(
-        key, lambda: Markup(render_template("review/_criteria.html", campaign=campaign, values=values)))
+    return rendered("review-criteria", key, "review/_criteria.html", size=1024, campaign=campaign, values=values)
 
 
 def _blind_html(token, key, blind):
     """The blind case's HTML (its file links carry the token), reused like the view itself."""
-    return app_cache("blind-case-html", size=512, max_age=300).get(
-        (token, key),
-        lambda: Markup(render_template("review/_blind_case_page.html", case=blind, token=token)))
+    return rendered("blind-case-html", (token, key), "review/_blind_case_page.html", max_age=300,
+                    case=blind, token=token)
 
 
 @bp.get("/<token>")
