@@ -35,7 +35,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     INSTANCE_DIR = Path(os.environ.get("REVIEWAPP_INSTANCE", BASE_DIR / "instance"))
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'reviewapp.sqlite'}")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pre-ping round trip: reviewapp/transactions.py replaces closed connections at checkout.
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     UPLOAD_FOLDER = Path(os.environ.get("UPLOAD_FOLDER", INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH_MB", 64) * 1024 * 1024
     # Stored files: "local" keeps them in UPLOAD_FOLDER; "s3" in an

@@ -11,7 +11,7 @@ environment (names below) or on the command line.
     GUNICORN_TIMEOUT     seconds a silent worker may take      60
     GUNICORN_GRACEFUL    seconds to finish requests on HUP/TERM 30
     GUNICORN_MAX_REQUESTS  recycle a worker after N requests   10000 (0 = never), jitter 10%
-    GUNICORN_ACCESSLOG   access log file, "-" = stdout          -
+    GUNICORN_ACCESSLOG   gunicorn's own access log, "-" = stdout  off (the app logs each request)
     LOG_LEVEL            gunicorn's error-log level            info
 """
 import multiprocessing
@@ -67,9 +67,10 @@ preload_app = False
 limit_request_line = 8190
 limit_request_fields = 100
 
-# Logs: access lines to stdout carrying the request id the app sets in its
-# X-Request-ID response header (the same id is in the app's JSON log lines).
-accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+# Logs: the app writes one JSON line per request (method, path, status, duration,
+# user, client address, request id: reviewapp/ops/logging.py), so gunicorn's own
+# access line, which would say the same again, is off unless asked for.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
 access_log_format = ('%(h)s %({x-forwarded-for}i)s %(t)s "%(r)s" %(s)s %(B)s %(M)sms '

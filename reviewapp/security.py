@@ -17,16 +17,23 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+SECURITY_HEADERS = [
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+]
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+
+
 def add_security_headers(response):
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config.get("SESSION_COOKIE_SECURE"):
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    """The headers above, unless the view set its own (stored files have their own policy).
+    One pass over the response's headers: `setdefault` would scan them once per header."""
+    present = {key.lower() for key in response.headers.keys()}
+    wanted = SECURITY_HEADERS + [HSTS] if current_app.config.get("SESSION_COOKIE_SECURE") else SECURITY_HEADERS
+    response.headers.extend([(key, value) for key, value in wanted if key.lower() not in present])
     return response
 
 

@@ -41,6 +41,9 @@ class ReviewAssignment(db.Model):
 
     case = relationship("Case")
     expert = relationship("User")
+    # At most one review; deleted with the assignment, as the database's ON DELETE CASCADE does.
+    review = relationship("Review", uselist=False, back_populates="assignment",
+                          cascade="save-update, merge, delete", passive_deletes=True)
 
     @property
     def started(self):

@@ -30,7 +30,7 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
             "message": record.getMessage(),
         }
-        for key in ("method", "path", "status", "duration_ms", "user_id"):
+        for key in ("method", "path", "status", "duration_ms", "user_id", "remote_addr"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:
@@ -46,14 +46,15 @@ def assign_request_id():
 
 
 def log_request(response):
-    response.headers["X-Request-ID"] = g.get("request_id", "-")
+    request_id = response.headers["X-Request-ID"] = g.get("request_id", "-")
     if request.endpoint != "static":
         from flask_login import current_user
         duration = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
         current_app.logger.info(
             "request", extra={"method": request.method, "path": request.path,
                               "status": response.status_code, "duration_ms": round(duration, 1),
-                              "user_id": getattr(current_user, "id", None)})
+                              "user_id": getattr(current_user, "id", None),
+                              "remote_addr": request.remote_addr, "request_id": request_id})
     return response
 
 

@@ -5,10 +5,10 @@ this module builds that data from the database and nothing else.
 """
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import load_only
+from sqlalchemy import bindparam
 
 from ..assignment.models import ReviewAssignment
 from ..auth.models import User
@@ -95,7 +95,7 @@ class CampaignResults:
     """What the results pages show: the Ranking, with the cases and experts it names."""
     campaign: object
     ranking: Ranking
-    cases: dict = field(default_factory=dict)    # case id -> Case
+    cases: dict = field(default_factory=dict)    # case id -> Case (a page's: (id, title, state) rows)
     expert_names: dict = field(default_factory=dict)  # expert id -> name
 
     @property
@@ -128,17 +128,26 @@ def campaign_results(campaign, threshold=None, case_ids=None, expert_ids=None):
     """The results with the cases and the experts' names they show: every ranked case and
     every expert, or only `case_ids` and `expert_ids`."""
     out = CampaignResults(campaign, ranking(campaign, threshold))
-    wanted = {r.case_id for r in out.results} if case_ids is None else set(case_ids)
-    if wanted:
-        # A page of the table shows only titles and states; the export and the selection read more.
-        narrow = () if case_ids is None else (load_only(Case.id, Case.title, Case.state, raiseload=False),)
-        out.cases = {c.id: c for c in db.session.scalars(db.select(Case).filter(Case.id.in_(wanted))
-                                                         .options(*narrow))}
-    experts = out.ranking.expert_ids if expert_ids is None else set(expert_ids)
+    titles, names = _page_statements()
+    if case_ids is None:  # the export and the selection read whole cases
+        wanted = {r.case_id for r in out.results}
+        if wanted:
+            out.cases = {c.id: c for c in db.session.scalars(db.select(Case).filter(Case.id.in_(wanted)))}
+    elif case_ids:  # a page of the table shows only titles and states
+        out.cases = {row.id: row for row in db.session.execute(titles, {"ids": list(case_ids)})}
+    experts = out.ranking.expert_ids if expert_ids is None else expert_ids
     if experts:
-        out.expert_names = dict(db.session.execute(db.select(User.id, User.name).filter(
-            User.id.in_(experts))).all())
+        out.expert_names = dict(db.session.execute(names, {"ids": list(experts)}).all())
     return out
+
+
+@lru_cache(maxsize=1)
+def _page_statements():
+    """Built once (building them cost more than running them): the titles and states of
+    some cases, and the names of some experts."""
+    ids = bindparam("ids", expanding=True)
+    return (db.select(Case.id, Case.title, Case.state).filter(Case.id.in_(ids)),
+            db.select(User.id, User.name).filter(User.id.in_(ids)))
 
 
 def groups_of(case):

@@ -36,7 +36,7 @@ def _review(assignment, case_index, expert_index, campaign):
     scores = {key: max(campaign.score_min, min(campaign.score_max, base + LENIENCY[expert_index] + (i % 2)))
               for i, key in enumerate(keys)}
     language = assignment.case.language if assignment.case.language in COMMENTS else "zh"
-    return Review(assignment_id=assignment.id, status=ReviewStatus.SUBMITTED, scores=scores,
+    return Review(assignment=assignment, status=ReviewStatus.SUBMITTED, scores=scores,
                   comments={keys[0]: COMMENTS[language]}, overall_comment=COMMENTS[language],
                   confidence=("high", "medium", "low")[expert_index], submitted_at=utcnow())
 

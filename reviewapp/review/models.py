@@ -45,7 +45,7 @@ class Review(db.Model):
     # Optimistic locking: a save based on an older version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
-    assignment = relationship("ReviewAssignment")
+    assignment = relationship("ReviewAssignment", back_populates="review")
 
     __mapper_args__ = {"version_id_col": version}
 

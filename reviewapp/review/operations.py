@@ -75,7 +75,7 @@ def save_draft(actor, assignment, values, expected_version):
     if review is None:
         if expected_version not in (None, 0):
             raise ReviewRefused(STALE, conflict=True)
-        review = Review(assignment_id=assignment.id)
+        review = Review(assignment=assignment)
         db.session.add(review)
         if assignment.started_at is None:
             assignment.started_at = utcnow()

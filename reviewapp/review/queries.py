@@ -75,18 +75,23 @@ def assignment_by_token(user, token):
     # identity map holds objects only weakly.
     memo = request_memo("review")
     if item.assignment_id not in memo:
-        from ..cases.models import Case
-        # With its case and campaign (every review page reads both): one round trip, not three.
-        memo[item.assignment_id] = db.session.get(
-            ReviewAssignment, item.assignment_id,
-            options=[joinedload(ReviewAssignment.case).joinedload(Case.campaign)])
+        memo[item.assignment_id] = db.session.get(ReviewAssignment, item.assignment_id, options=_review_page_load())
     return memo[item.assignment_id]
+
+
+@lru_cache(maxsize=1)
+def _review_page_load():
+    """What every review page reads of an assignment, in the same round trip: its review,
+    its case with the campaign and the evidence list (the blind view's cache key)."""
+    from ..cases.models import Case
+    case = joinedload(ReviewAssignment.case)
+    return [joinedload(ReviewAssignment.review), case.joinedload(Case.campaign), case.joinedload(Case.evidence)]
 
 
 
 
 def review_of(assignment):
-    return db.session.scalar(db.select(Review).filter_by(assignment_id=assignment.id))
+    return assignment.review
 
 
 def reviews_by_assignment(assignment_ids):
@@ -137,7 +142,8 @@ def queue(user):
     if ("queue", user.id) in memo:
         return memo[("queue", user.id)]
     rows = db.session.execute(_queue_statement(), {"expert_id": user.id}).all()
-    numbered = sorted((_token(*row[:3]), row) for row in rows)
+    secret = current_app.config["SECRET_KEY"]
+    numbered = sorted((_hmac_token(secret, *row[:3]), row) for row in rows)
     items = [QueueItem(n, token, row.id, _status(row.status), row.review_closes, row.timezone)
              for n, (token, row) in enumerate(numbered, start=1)]
     items.sort(key=lambda item: (STATUS_ORDER[item.status], item.review_closes, item.number))

@@ -28,7 +28,7 @@ from ..security import DOWNLOAD_POLICY, IMAGE_POLICY, PDF_POLICY, send_stored_fi
 from ..timezones import format_local, utcnow
 from ..views import committed
 from . import blind_view, operations, queries
-from .forms import DeclineForm, ReviewForm, expected_version, rubric_values
+from .forms import DECLINE_CHOICES, DeclineForm, ReviewForm, expected_version, rubric_values
 from .models import CONFIDENCE_LEVELS
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -75,19 +75,18 @@ def _render(token, assignment, values=None, error=None, status=200):
     case = assignment.case
     campaign = case.campaign
     number = next((item.number for item in queries.queue(current_user) if item.token == token), 0)
-    form = ReviewForm(formdata=None, version=review.version if review else 0)
     key = blind_view.view_key(case)
     blind = blind_view.cached_build(case, key)
     values = values or _form_values(review)
     return render_template(
         "review/review.html", token=token, number=number, case=blind, blind_html=_blind_html(token, key, blind),
         criteria_html=_criteria_html(campaign, values), campaign=campaign,
-        review=review, values=values, form=form, error=error,
+        review=review, version=review.version if review else 0, values=values, error=error,
         status=queries.status_of(review), window_open=is_open(campaign, Window.REVIEW),
         deadline=format_local(campaign.review_closes, campaign.timezone),
         spread=queries.spread_for_experts(assignment) if review and review.submitted else None,
         next_item=queries.next_item(current_user, after_token=token), confidence_levels=CONFIDENCE_LEVELS,
-        decline_form=DeclineForm(formdata=None)), status
+        decline_choices=DECLINE_CHOICES), status
 
 
 def _criteria_html(campaign, values):

@@ -36,6 +36,19 @@ def test_log_lines_are_json_with_the_request_id(app):
     assert line["message"] == "评审 完成" and line["request_id"] == "abc123" and line["level"] == "INFO"
 
 
+def test_each_request_is_logged_as_one_json_access_line(app, login_as, caplog):
+    """gunicorn's own access log is off by default: this line is the access log."""
+    client, expert = login_as("expert")
+    with caplog.at_level(logging.INFO, logger=app.logger.name):
+        response = client.get("/review/?x=1", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    records = [r for r in caplog.records if r.getMessage() == "request"]
+    assert len(records) == 1
+    line = json.loads(JsonFormatter().format(records[0]))
+    assert line["method"] == "GET" and line["path"] == "/review/" and line["status"] == 200
+    assert line["user_id"] == expert.id and line["remote_addr"] == "203.0.113.9"
+    assert line["duration_ms"] >= 0 and line["request_id"] == response.headers["X-Request-ID"]
+
+
 def test_audit_log_filters_and_exports(app, login_as):
     admin_client, admin = login_as("admin")
     expert = make_user("expert", email="prof@example.cn")
