@@ -11,20 +11,34 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, insert, select
 
 CASES, EXPERTS, PER_CASE, ORGANIZATIONS, PUBLISHED = 5000, 200, 3, 1000, 600
+EVIDENCE_PER_CASE = 8  # photos and documents, each with its blind copy, as a real case has
 PASSWORD = "bench-password"
 EXPERT_EMAIL, ADMIN_EMAIL = "expert0@bench.reviewapp.cn", "admin@bench.reviewapp.cn"
 SLUG = "bench-2026"
 
 
+def filled(db):
+    """True: the database holds this version of the data (the review campaign's 5,000 cases,
+    each with its evidence); False: an older version; None: no data."""
+    from reviewapp.campaigns.models import Campaign
+    from reviewapp.cases.models import Case, Evidence
+
+    existing = db.session.scalar(select(Campaign).filter_by(slug=SLUG))
+    if existing is None:
+        return None
+    cases = db.session.scalar(select(func.count(Case.id)).filter(Case.campaign_id == existing.id))
+    first = db.session.scalar(select(func.min(Case.id)).filter(Case.campaign_id == existing.id))
+    evidence = db.session.scalar(select(func.count(Evidence.id)).filter(Evidence.case_id == first))
+    return cases == CASES and evidence == EVIDENCE_PER_CASE
+
+
 def fill(db):
-    """Fill the (migrated) database once; return quickly when it is already filled."""
+    """Fill the (migrated, empty) database; return quickly when it is already filled."""
     from reviewapp.auth.models import Role, User
     from reviewapp.campaigns.models import Campaign
     from reviewapp.cases.models import Case
 
-    existing = db.session.scalar(select(Campaign).filter_by(slug=SLUG))
-    if existing is not None and db.session.scalar(
-            select(func.count(Case.id)).filter(Case.campaign_id == existing.id)) == CASES:
+    if filled(db):
         return False
     from tests.factories import make_campaign  # the suite's campaign with its default rubric
     from reviewapp.assignment.models import AssignmentStatus, ReviewAssignment
@@ -87,6 +101,15 @@ def fill(db):
                                       storage_name=f"bench-{c}-{p}", blind_storage_name=f"bench-b-{c}-{p}",
                                       thumbnail_name=f"bench-t-{c}-{p}", original_name="photo.jpg")
                                  for c in gallery_cases for p in range(2)])
+    pdf, docx = ("pdf", "application/pdf", "pdf"), (
+        "office", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx")
+    kinds = [("photo", "image/jpeg", "jpg")] * 5 + [pdf, docx, pdf]
+    execute(Evidence.__table__, [dict(case_id=c, position=p, kind=kinds[p][0], mime=kinds[p][1],
+                                      caption=f"活动照片{p + 1}：社区公园八段锦教学", storage_name=f"bench-r-{c}-{p}",
+                                      blind_storage_name=f"bench-rb-{c}-{p}", thumbnail_name=f"bench-rt-{c}-{p}",
+                                      preview_storage_name=f"bench-rp-{c}-{p}" if kinds[p] is docx else None,
+                                      original_name=f"evidence-{p}.{kinds[p][2]}")
+                                 for c in review_cases for p in range(EVIDENCE_PER_CASE)])
     # 3 experts per case, round robin: 75 assignments per expert.
     assignments = [dict(campaign_id=review.id, case_id=c, expert_id=expert_ids[(i * PER_CASE + k) % EXPERTS],
                         status=AssignmentStatus.CONFIRMED, confirmed_at=now - timedelta(days=1))

@@ -57,6 +57,12 @@ def prepare(url, env):
     app = create_app("development", SQLALCHEMY_DATABASE_URI=env["DATABASE_URL"].replace(
         "postgresql://", "postgresql+psycopg://", 1))
     with app.app_context():
+        stale = _webdata.filled(db) is False
+        db.engine.dispose()
+    if stale:  # an older version of the data: start again from an empty database
+        drop_database(url)
+        return prepare(url, env)
+    with app.app_context():
         started = time.perf_counter()
         filled = _webdata.fill(db)
         db.session.execute(db.text("ANALYZE"))  # fresh planner statistics, as autovacuum would give
@@ -68,6 +74,13 @@ def prepare(url, env):
                                          {"s": _webdata.SLUG}).scalar()
         db.engine.dispose()
     return token, campaign_id
+
+
+def drop_database(url):
+    import psycopg
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def request(conn, method, path, cookie=None, body=None):
@@ -182,7 +195,6 @@ def main(argv):
            "GUNICORN_MAX_REQUESTS": "0"}
     token, campaign_id = prepare(args.database_url, env)
     logs = tempfile.mkdtemp(prefix="bench-web-")
-    env["GUNICORN_ACCESSLOG"] = os.path.join(logs, "access.log")
     with open(os.path.join(logs, "error.log"), "w") as errorlog:
         server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py",
                                    "wsgi:app"], cwd=REPO_ROOT, env=env, stdout=errorlog, stderr=errorlog)

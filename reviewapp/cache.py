@@ -28,6 +28,10 @@ class StampedCache:
                 return entry
         return None
 
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
     def get(self, key, compute):
         """The value cached under `key`, or compute(), store and return it. Threads
         asking for the same missing key wait for one computation instead of each

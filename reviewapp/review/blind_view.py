@@ -16,10 +16,13 @@ behind a warning and withheld entirely when their address names the applicant
 """
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Text, bindparam, cast
 
 from ..cache import app_cache
+from ..extensions import db
 from ..cases.activity_log import bar_chart, monthly_counts
 from ..cases.checks import blind_captions, identity_of
 from ..cases.identity import find_identity_mentions
@@ -176,10 +179,21 @@ def build(case):
 def view_key(case):
     """What the blind view of `case` is made of, beyond its text: the case's version
     (any edit moves it), its evidence (blind copies and previews still arrive from
-    background jobs while the case is under review) and the reader's language."""
-    evidence = tuple((e.id, e.kind, e.caption, e.url, e.blind_storage_name, e.preview_storage_name,
-                      repr(e.identity_flags)) for e in case.evidence)
+    background jobs while the case is under review) and the reader's language.
+
+    The evidence is read as plain rows of the columns the view shows, not as objects:
+    a case has a dozen files, and this runs on every review page."""
+    evidence = tuple(tuple(row) for row in db.session.execute(_evidence_key_statement(), {"case_id": case.id}))
     return case.id, case.version, current_language(), evidence
+
+
+@lru_cache(maxsize=1)
+def _evidence_key_statement():
+    from ..cases.models import Evidence
+    # identity_flags as its stored text: hashable, and not decoded for nothing.
+    return (db.select(Evidence.id, Evidence.kind, Evidence.caption, Evidence.url, Evidence.blind_storage_name,
+                      Evidence.preview_storage_name, cast(Evidence.identity_flags, Text))
+            .filter(Evidence.case_id == bindparam("case_id")).order_by(Evidence.position, Evidence.id))
 
 
 def cached_build(case, key=None):

@@ -82,10 +82,9 @@ def assignment_by_token(user, token):
 @lru_cache(maxsize=1)
 def _review_page_load():
     """What every review page reads of an assignment, in the same round trip: its review,
-    its case with the campaign and the evidence list (the blind view's cache key)."""
+    its case and the campaign."""
     from ..cases.models import Case
-    case = joinedload(ReviewAssignment.case)
-    return [joinedload(ReviewAssignment.review), case.joinedload(Case.campaign), case.joinedload(Case.evidence)]
+    return [joinedload(ReviewAssignment.review), joinedload(ReviewAssignment.case).joinedload(Case.campaign)]
 
 
 

@@ -1,6 +1,7 @@
 """The public gallery: only published cases, filters, search in Chinese and English, share previews."""
 import io
 import re
+import time
 
 from PIL import Image
 
@@ -107,3 +108,27 @@ def test_the_lists_reused_between_requests_follow_publication(app, client):
     assert meta(chinese) and meta(chinese) != meta(english)   # each language has its own cards
     assert all(re.search(r"[\u4e00-\u9fff]", m.split(" · ")[1]) for m in meta(chinese))
     assert all(not re.search(r"[\u4e00-\u9fff]", m.split(" · ")[1]) for m in meta(english))
+
+
+def test_a_publication_reaches_every_worker_within_the_stamps_age(app, client, monkeypatch):
+    """Each worker trusts the publication stamp it read for STAMP_MAX_AGE; the worker
+    that publishes forgets its own at once."""
+    from reviewapp import create_app
+    from reviewapp.gallery import queries
+    monkeypatch.setattr(queries, "STAMP_MAX_AGE", 0.5)
+    other = create_app("testing", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                       INSTANCE_DIR=app.config["INSTANCE_DIR"], UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"])
+    other.test_client_class = type(client)
+    other_worker = other.test_client()
+    data = make_publishing_campaign()
+    assert titles(client.get("/gallery/")) == titles(other_worker.get("/gallery/")) == []
+
+    announce(data, make_user("admin"))  # published by this worker
+    expected = sorted([data.selected_zh.title, data.selected_en.title])
+    assert sorted(titles(client.get("/gallery/"))) == expected
+    assert titles(other_worker.get("/gallery/")) == []  # its stamp is less than 0.5 s old
+    time.sleep(0.6)
+    assert sorted(titles(other_worker.get("/gallery/"))) == expected
+    with other.app_context():
+        from reviewapp.extensions import db
+        db.engine.dispose()
