@@ -7,7 +7,7 @@ environment (names below) or on the command line.
     BIND                 address to listen on                  127.0.0.1:8000 (nginx in front)
     WEB_CONCURRENCY      worker processes                      2 x CPU cores + 1
     GUNICORN_WORKER_CLASS  sync (one request at a time) or gthread   sync
-    GUNICORN_THREADS     threads per worker (gthread only)     4
+    GUNICORN_THREADS     threads per worker (gthread only)     4 (sync: 1)
     GUNICORN_TIMEOUT     seconds a silent worker may take      60
     GUNICORN_GRACEFUL    seconds to finish requests on HUP/TERM 30
     GUNICORN_MAX_REQUESTS  recycle a worker after N requests   10000 (0 = never), jitter 10%
@@ -40,7 +40,8 @@ workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
 # proxy in front (nginx buffers request and response bodies by default), which is
 # the documented set-up. With gthread, keep threads <= the SQLAlchemy pool (5).
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
-threads = _int("GUNICORN_THREADS", 4)
+# gunicorn quietly runs gthread instead of sync when threads > 1: one thread for sync.
+threads = _int("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1)
 
 # A worker silent for `timeout` seconds is killed and replaced. Long work
 # (books, exports, assignment runs) goes to background jobs, not requests;

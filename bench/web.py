@@ -219,8 +219,10 @@ def main(argv):
         workers = subprocess.run([sys.executable, "-c", "import runpy; c = runpy.run_path('gunicorn.conf.py');"
                                   "print(c['workers'], c['worker_class'], c['threads'])"], cwd=REPO_ROOT, env=env,
                                  capture_output=True, text=True).stdout.split()
-        print(f"web setup client={args.client} workers={workers[0]} worker_class={workers[1]} "
-              f"threads={workers[2] if workers[1] == 'gthread' else 1} "
+        # The class gunicorn really runs (it turns sync into gthread when threads > 1).
+        running = re.search(r"Using worker: (\w+)", Path(logs, "error.log").read_text())
+        print(f"web setup client={args.client} workers={workers[0]} "
+              f"worker_class={running.group(1) if running else workers[1]} threads={workers[2]} "
               f"load1={os.getloadavg()[0]:.2f} "
               f"cores={os.cpu_count()}", flush=True)
         measure = load_wrk if args.client == "wrk" else load
