@@ -1,4 +1,5 @@
 """reviewapp: the excellent-case collection, from submission to published book."""
+import functools
 import importlib
 import os
 
@@ -68,16 +69,24 @@ def _check_limits_in_routes_only(app, limiter):
 
 
 def _load_user(session_id):
-    from .auth.models import User
     from .extensions import db
 
     user_id, _, nonce = (session_id or "").partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.execute(_user_statement(), {"id": int(user_id)}).scalar_one_or_none()
     if user is None or not user.active or user.session_nonce != nonce:
         return None
     return user
+
+
+@functools.lru_cache(maxsize=1)
+def _user_statement():
+    """Built once: every signed-in request runs it (session.get builds its query each time)."""
+    from sqlalchemy import bindparam, select
+
+    from .auth.models import User
+    return select(User).where(User.id == bindparam("id"))
 
 
 # Every feature's blueprint, as "package.module". One line each.

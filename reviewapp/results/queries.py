@@ -63,6 +63,11 @@ class Ranking:
     def results(self):
         return self.aggregation.results if self.aggregation else []
 
+    @cached_property
+    def disagreements(self):
+        """The results whose experts disagree, in rank order (counted once, not per page view)."""
+        return [r for r in self.results if r.disagreement]
+
 
 def ranking(campaign, threshold=None):
     """The campaign's Ranking; `threshold` is the disagreement range in rubric points.

@@ -53,8 +53,8 @@ def show(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     threshold = _threshold(campaign)
     only_disagreements = request.args.get("disagreements") == "1"
-    ranked = queries.ranking(campaign, threshold).results
-    shown = [r for r in ranked if r.disagreement] if only_disagreements else ranked
+    ranking = queries.ranking(campaign, threshold)
+    shown = ranking.disagreements if only_disagreements else ranking.results
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = min(pages, max(1, request.args.get("page", 1, type=int) or 1))
     rows = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
@@ -63,7 +63,7 @@ def show(campaign_id):
     view = dict(campaign=campaign, results=results, rows=rows, page=page, threshold=threshold,
                 only_disagreements=only_disagreements)
     return render_template("results/show.html", rows_html=_rows_html(view), pages=pages, shown=len(shown),
-                           disagreements=sum(1 for r in ranked if r.disagreement), **view)
+                           disagreements=len(ranking.disagreements), **view)
 
 
 def _rows_html(view):

@@ -72,11 +72,12 @@ def _libpq_url():
     return db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def test_read_only_pages_keep_the_drivers_prepared_statements(app, client):
+def test_read_only_pages_keep_the_drivers_prepared_statements(app, login_as):
     """psycopg prepares a statement after its fifth run and forgets them all at ROLLBACK."""
     _postgresql_only()
-    for _ in range(8):
-        assert client.get("/gallery/").status_code == 200
+    client, _ = login_as("expert")
+    for _ in range(8):  # each loads the user and reads the queue
+        assert client.get("/review/").status_code == 200
     with db.engine.connect() as connection:  # the pool's only connection: the one the pages used
         prepared = connection.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
     assert prepared > 0
