@@ -5,7 +5,7 @@ root (`./gunicorn.conf.py`). Every value can be overridden from the
 environment (names below) or on the command line.
 
     BIND                 address to listen on                  127.0.0.1:8000 (nginx in front)
-    WEB_CONCURRENCY      worker processes                      2 x CPU cores + 1
+    WEB_CONCURRENCY      worker processes                      CPU cores + 2
     GUNICORN_WORKER_CLASS  sync (one request at a time) or gthread   sync
     GUNICORN_THREADS     threads per worker (gthread only)     4 (sync: 1)
     GUNICORN_TIMEOUT     seconds a silent worker may take      60
@@ -26,19 +26,26 @@ def _int(name, default):
 # Where to listen. Behind nginx on the same machine, keep loopback.
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 
-# Processes: the classic 2 x cores + 1. Each process holds its own database
-# connection pool (SQLAlchemy default 5 + 10 overflow), so workers x threads
-# must stay well under PostgreSQL's max_connections (100 by default).
-workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
+# Processes: cores + 2. A request spends most of its time on the CPU (the database
+# answers in well under a millisecond), so processes beyond the cores mostly take
+# turns and crowd the caches. Measured with `python -m bench web` at 16 clients on
+# 2 cores, real sync workers (runs side by side): review page 281-284 requests/s,
+# p99 73-77 ms with 3 or 4 workers; 231-235 requests/s, p99 95-97 ms with 5 (CPU
+# per request 5.9 vs 7.1 ms). Raise WEB_CONCURRENCY where requests wait on other
+# machines. Each process holds its own database connection pool (SQLAlchemy
+# default 5 + 10 overflow), so workers x threads must stay well under
+# PostgreSQL's max_connections (100 by default).
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() + 2)
 
 # Sync workers: each process takes a connection only when it is idle, so under
 # load requests wait in one queue (the listen backlog) instead of behind a busy
 # process's other threads, and no two requests of a process contend for the GIL.
-# Measured with `python -m bench web` at 16 clients on 2 cores (same run): review
-# page 192 requests/s, p99 182 ms with sync; 139 requests/s, p99 280 ms with
-# gthread x 4 (CPU per request 8.0 vs 11.1 ms). Sync workers need a buffering
-# proxy in front (nginx buffers request and response bodies by default), which is
-# the documented set-up. With gthread, keep threads <= the SQLAlchemy pool (5).
+# (Figures quoted here before 2026-11-23 compared gthread x 4 with itself: gunicorn
+# had been turning "sync" into gthread because threads defaulted to 4.) Real sync
+# workers, same run, 16 clients: p99 65 ms for the queue, 84 ms for the results
+# table, 31 ms for the gallery. Sync workers need a buffering proxy in front (nginx
+# buffers request and response bodies by default), which is the documented set-up.
+# With gthread, keep threads <= the SQLAlchemy pool (5).
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 # gunicorn quietly runs gthread instead of sync when threads > 1: one thread for sync.
 threads = _int("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1)

@@ -75,18 +75,18 @@ def assignment_by_token(user, token):
     # identity map holds objects only weakly.
     memo = request_memo("review")
     if item.assignment_id not in memo:
-        memo[item.assignment_id] = db.session.get(ReviewAssignment, item.assignment_id, options=_review_page_load())
+        memo[item.assignment_id] = db.session.execute(
+            _review_page_statement(), {"id": item.assignment_id}).scalar_one()
     return memo[item.assignment_id]
 
 
 @lru_cache(maxsize=1)
-def _review_page_load():
-    """What every review page reads of an assignment, in the same round trip: its review,
-    its case and the campaign."""
+def _review_page_statement():
+    """An assignment with what every review page reads of it, in the same round trip: its
+    review, its case and the campaign (built once, like the queue's)."""
     from ..cases.models import Case
-    return [joinedload(ReviewAssignment.review), joinedload(ReviewAssignment.case).joinedload(Case.campaign)]
-
-
+    return (db.select(ReviewAssignment).filter(ReviewAssignment.id == bindparam("id"))
+            .options(joinedload(ReviewAssignment.review), joinedload(ReviewAssignment.case).joinedload(Case.campaign)))
 
 
 def review_of(assignment):
