@@ -103,6 +103,10 @@ def sign_in(port, email, password):
     response, _ = request(conn, "POST", "/auth/sign-in", cookie,
                           urlencode({"csrf_token": token, "email": email, "password": password}))
     assert response.status == 302, f"sign-in as {email} answered {response.status}"
+    cookie = response.getheader("Set-Cookie", cookie).split(";", 1)[0]
+    # Follow the redirect as a browser does: the first page after sign-in puts the CSRF
+    # secret in the session cookie; without it every measured page would write a new one.
+    response, _ = request(conn, "GET", response.getheader("Location"), cookie)
     return response.getheader("Set-Cookie", cookie).split(";", 1)[0]
 
 
