@@ -35,7 +35,6 @@ def filled(db):
 def fill(db):
     """Fill the (migrated, empty) database; return quickly when it is already filled."""
     from reviewapp.auth.models import Role, User
-    from reviewapp.campaigns.models import Campaign
     from reviewapp.cases.models import Case
 
     if filled(db):

@@ -63,8 +63,11 @@ STAMP_MAX_AGE = 1.0
 def publication_stamp():
     """Changes whenever a case or a campaign is published or withdrawn from publication:
     the gallery's cached lists are keyed on it (one cheap query instead of five)."""
-    return app_cache("gallery-stamp", size=1, max_age=STAMP_MAX_AGE).get(
-        "stamp", lambda: tuple(db.session.execute(_stamp_statement()).one()))
+    return _stamp_cache().get("stamp", lambda: tuple(db.session.execute(_stamp_statement()).one()))
+
+
+def _stamp_cache():
+    return app_cache("gallery-stamp", size=1, max_age=STAMP_MAX_AGE)
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +90,7 @@ def _note_publications(session, _context, _instances):
 @event.listens_for(Session, "after_commit")
 def _forget_stamp(session):
     if session.info.pop("reviewapp.publications_changed", False) and has_app_context():
-        app_cache("gallery-stamp", size=1, max_age=STAMP_MAX_AGE).clear()
+        _stamp_cache().clear()
 
 
 def cached(name, key, compute):

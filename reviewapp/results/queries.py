@@ -154,12 +154,13 @@ def _page_statements(dialect):
     so the SQL text is the same for any number of ids and the driver prepares it once;
     IN (...) would be written out again for each count."""
     if dialect == "postgresql":
-        case_ids = user_ids = any_(bindparam("ids", type_=ARRAY(Integer)))
-        return (db.select(Case.id, Case.title, Case.state).filter(Case.id == case_ids),
-                db.select(User.id, User.name).filter(User.id == user_ids))
-    ids = bindparam("ids", expanding=True)
-    return (db.select(Case.id, Case.title, Case.state).filter(Case.id.in_(ids)),
-            db.select(User.id, User.name).filter(User.id.in_(ids)))
+        def among(column):
+            return column == any_(bindparam("ids", type_=ARRAY(Integer)))
+    else:
+        def among(column):
+            return column.in_(bindparam("ids", expanding=True))
+    return (db.select(Case.id, Case.title, Case.state).filter(among(Case.id)),
+            db.select(User.id, User.name).filter(among(User.id)))
 
 
 def groups_of(case):
