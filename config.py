@@ -47,6 +47,9 @@ class Config:
     S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL")
     S3_REGION = os.environ.get("S3_REGION", "us-east-1")
     STORAGE_CACHE_DIR = Path(os.environ.get("STORAGE_CACHE_DIR", INSTANCE_DIR / "storage-cache"))
+    # A deleted file stays this long (its tombstone's age) before `flask storage sweep` removes
+    # it: longer than any backup takes, so a backup finds every file its rows name.
+    STORAGE_DELETE_GRACE_HOURS = _env_int("STORAGE_DELETE_GRACE_HOURS", 24)
     # Evidence of a case: the limit for one file and for all files of a case.
     EVIDENCE_MAX_FILE_MB = _env_int("EVIDENCE_MAX_FILE_MB", 20)
     EVIDENCE_MAX_CASE_MB = _env_int("EVIDENCE_MAX_CASE_MB", 200)

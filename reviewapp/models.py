@@ -11,11 +11,15 @@ from .organizations.models import Organization
 from .publishing.models import BookBuild, Certificate, PublishedCase
 from .results.models import SelectionDecision
 from .review.models import Review, ReviewDecline
+from .storage.models import FileTombstone
 from .units.models import RecommendingUnit
 
 __all__ = ["ActivityLogEntry", "AuditEntry", "Bid", "Conflict", "ExpertProfile", "ReviewAssignment",
            "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Job", "Organization",
-           "OutboxMessage", "RecommendingUnit", "BookBuild", "Certificate", "PublishedCase", "Review", "ReviewDecline", "SelectionDecision", "Theme", "User"]
+           "OutboxMessage", "RecommendingUnit", "BookBuild", "Certificate", "PublishedCase", "Review", "ReviewDecline", "SelectionDecision", "Theme", "User",
+           "FileTombstone"]
 
 # Session events that keep Campaign.results_stamp current (the results cache key).
 from .results import freshness  # noqa: E402,F401
+# Mapper events that turn every deletion of a stored file into a tombstone (deferred removal).
+from .storage import tombstones  # noqa: E402,F401

@@ -10,27 +10,19 @@ rows), but they take space and would travel into backups.
 so that an upload or a build still running elsewhere keeps its files. Only
 names the app generates are considered (32 hex digits and an extension,
 optionally under builds/, or a temporary), whatever else the folder holds.
+Files with a tombstone (their row was deleted: tombstones.py) are left to
+`sweep_deleted()`, which waits out the grace period a running backup needs;
+a file no row and no tombstone names was never committed, so no backup needs it.
 """
 import re
 import time
 from datetime import timedelta
 
-from ..extensions import db
 from . import storage
+from .references import referenced_names
+from .tombstones import tombstoned_names
 
 GENERATED = re.compile(r"^(?:builds/)?(?:[0-9a-f]{32}\.[a-z0-9]{1,8}|\.incoming-[A-Za-z0-9_]{1,40})$")
-
-
-def referenced_names():
-    """Every stored name a row points at."""
-    from ..cases.models import Evidence
-    from ..publishing.models import BookBuild
-
-    names = set()
-    for column in (Evidence.storage_name, Evidence.blind_storage_name, Evidence.thumbnail_name,
-                   Evidence.preview_storage_name, BookBuild.storage_name):
-        names.update(db.session.scalars(db.select(column).filter(column.isnot(None))))
-    return names
 
 
 def remove_unreferenced(older_than=timedelta(minutes=10)):
@@ -41,7 +33,7 @@ def remove_unreferenced(older_than=timedelta(minutes=10)):
     cutoff = time.time() - older_than.total_seconds()
     # Listed before the rows are read: a file committed meanwhile is then in `keep`.
     candidates = [name for name in backend.modified_before(cutoff) if GENERATED.match(name)]
-    keep = referenced_names()
+    keep = referenced_names() | tombstoned_names()
     removed = [name for name in candidates if name not in keep]
     for name in removed:
         backend.discard(name)
