@@ -11,7 +11,8 @@ def register_commands(app):
     app.cli.add_command(seed_demo_command)
     from .jobs.cli import check_command, recover_command, worker_command
     from .backup.cli import backup_group
-    for command in (worker_command, recover_command, check_command, backup_group):
+    from .storage.cli import storage_group
+    for command in (worker_command, recover_command, check_command, backup_group, storage_group):
         app.cli.add_command(command)
 
 

@@ -14,14 +14,15 @@ def create_command(target):
         manifest = create_backup(target)
     except BackupError as error:
         raise click.ClickException(str(error))
-    click.echo(f"Backup written to {target}: {sum(manifest['rows'].values())} rows, "
-               f"{len(manifest['sha256'])} files checksummed.")
+    files = sum(1 for name in manifest["sha256"] if name.startswith("files/"))
+    click.echo(f"Backup written to {target}: {sum(manifest['rows'].values())} rows and the {files} "
+               "stored files they name, checksummed.")
 
 
 @backup_group.command("verify")
 @click.argument("source")
 def verify_command(source):
-    """Check every file of a backup against its manifest."""
+    """Check a backup: every checksum, every row count, exactly the files its rows name."""
     try:
         manifest = verify_backup(source)
     except BackupError as error:

@@ -15,7 +15,9 @@ from PIL import Image
 
 from ..audit import record
 from ..extensions import db
+from ..locking import lock_for_write
 from ..storage import storage
+from ..storage.tombstones import delete_later
 from .blind import make_blind_copy
 from .checks import file_identity_flags, identity_of
 from .models import Evidence
@@ -71,43 +73,46 @@ class _Written:
         return name
 
     def undo(self):
-        remove_files(self.names)
+        # No committed row ever named these files, so no backup can need them: removed at once.
+        for name in self.names:
+            storage().delete(name)
 
 
 def remove_files(names):
-    for name in names:
-        if name:
-            storage().delete(name)
+    """Remove stored files that rows named: deferred, in the caller's transaction (see
+    reviewapp/storage/tombstones.py). Deleting an Evidence row already does this."""
+    delete_later(names)
 
 
 def add_file(actor, case, data, file_name, caption=""):
     """Verify and store one uploaded file with its blind copy (and thumbnail for photos).
 
-    Raises UploadRefused with the reason; on refusal nothing stays on disk.
+    The room left in the case is checked at once (a file that cannot fit costs no work) and
+    again under the case's write lock just before the row is added, so that files sent at
+    the same moment never pass the limit together. Raises UploadRefused with the reason; on
+    refusal nothing stays on disk.
     """
     verified = verify_upload(data, file_name, file_limits())
-    limit = case_limit_bytes()
-    if used_bytes(case) + verified.size > limit:
-        raise UploadRefused(_l(
-            "%(name)s does not fit: the files of one case may total at most %(limit)s MB, and %(used)s MB "
-            "are already used.", name=verified.display_name, limit=format_megabytes(limit),
-            used=format_megabytes(used_bytes(case))), "case_too_large")
+    _require_room(case, verified)
     blind = make_blind_copy(data, verified.kind, verified.display_name)
+    evidence = Evidence(
+        kind=verified.kind, caption=(caption or "").strip()[:MAX_CAPTION],
+        original_name=verified.display_name, mime=verified.mime, size=verified.size,
+        sha256=hashlib.sha256(data).hexdigest(), width=verified.width, height=verified.height)
+    evidence.identity_flags = file_identity_flags(evidence, identity_of(case), data,
+                                                  case.organization.contact_person)
     written = _Written()
     try:
-        evidence = Evidence(
-            case=case, kind=verified.kind, caption=(caption or "").strip()[:MAX_CAPTION],
-            original_name=verified.display_name, mime=verified.mime, size=verified.size,
-            sha256=hashlib.sha256(data).hexdigest(), width=verified.width, height=verified.height,
-            position=len(case.evidence))
         evidence.storage_name = written.write(new_storage_name(verified), data)
         evidence.blind_storage_name = written.write(new_storage_name(verified), blind)
         if verified.kind == PHOTO:
             evidence.thumbnail_name = written.write(f"{os.urandom(16).hex()}.jpg", _thumbnail(blind))
-        # The new row joins the session only below, once its files exist.
-        with db.session.no_autoflush:
-            evidence.identity_flags = file_identity_flags(evidence, identity_of(case), data,
-                                                          case.organization.contact_person)
+        # The slow work is done: from here to the commit, one upload to this case at a time.
+        lock_for_write(case)
+        _require_editable(case)
+        _require_room(case, verified)
+        evidence.position = len(case.evidence)
+        evidence.case = case  # the row joins the session only now, once its files exist
         db.session.add(evidence)
         db.session.flush()
         record(actor, "evidence.uploaded", evidence,
@@ -119,6 +124,22 @@ def add_file(actor, case, data, file_name, caption=""):
         from .previews import queue_preview
         queue_preview(actor, evidence)
     return evidence
+
+
+def _require_room(case, verified):
+    limit, used = case_limit_bytes(), used_bytes(case)
+    if used + verified.size > limit:
+        raise UploadRefused(_l(
+            "%(name)s does not fit: the files of one case may total at most %(limit)s MB, and %(used)s MB "
+            "are already used.", name=verified.display_name, limit=format_megabytes(limit),
+            used=format_megabytes(used)), "case_too_large")
+
+
+def _require_editable(case):
+    from .operations import is_editable  # operations imports this module
+
+    if not is_editable(case):
+        raise UploadRefused(_l("This case has been submitted and can no longer be changed."), "submitted")
 
 
 def check_link(url):
@@ -157,7 +178,8 @@ def file_identity_flags_of_caption(evidence):
 
 
 def delete_evidence(actor, evidence):
-    """Delete the row; returns the stored names for the caller to remove after the commit."""
+    """Delete the row; its files are removed after the grace period (a tombstone each, written
+    by the flush). Returns the stored names."""
     names = [evidence.storage_name, evidence.blind_storage_name, evidence.thumbnail_name,
              evidence.preview_storage_name]
     case = evidence.case

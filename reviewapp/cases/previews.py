@@ -78,7 +78,7 @@ def convert_to_pdf(data, extension, binary, timeout):
 
 def render_office_preview(job, progress):
     """Job: render one Office evidence file (its blind copy) to a PDF preview."""
-    from .evidence import read_stored, remove_files
+    from .evidence import read_stored
 
     evidence = db.session.get(Evidence, job.params["evidence_id"])
     if evidence is None or evidence.kind != "office":
@@ -89,8 +89,6 @@ def render_office_preview(job, progress):
                          current_app.config["OFFICE_PREVIEW_TIMEOUT"])
     name = f"{os.urandom(16).hex()}.pdf"
     storage().write(name, pdf)
-    old = evidence.preview_storage_name
     evidence.preview_storage_name = name
-    progress(1, 1)  # commits the new name first: a crash now never leaves a row without its file
-    remove_files([old])
+    progress(1, 1)  # commits the new name, and a tombstone for the old one (storage/tombstones.py)
     return {"evidence_id": evidence.id, "bytes": len(pdf)}

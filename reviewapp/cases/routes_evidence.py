@@ -77,16 +77,16 @@ def upload(case_id):
         if not files:
             refused.append({"name": "", "message": str(_l("Choose at least one file."))})
         limit = store.file_limits().max_bytes
-        for upload_file in files:
+        for upload_file in files:  # each file is saved on its own: the case's lock is held briefly
             try:
                 data = read_upload(upload_file.stream, upload_file.filename, limit)
                 item = store.add_file(current_user, case, data, upload_file.filename, form.caption.data)
             except UploadRefused as refusal:
+                db.session.rollback()
                 refused.append({"name": upload_file.filename, "message": str(refusal.message)})
             else:
+                db.session.commit()
                 accepted.append({"id": item.id, "name": item.original_name})
-    if accepted:
-        db.session.commit()
     if _wants_json():
         return jsonify(accepted=accepted, refused=refused), (400 if refused and not accepted else 200)
     if refused:
@@ -132,9 +132,8 @@ def caption(case_id, evidence_id):
 def delete(case_id, evidence_id):
     item = load_evidence(case_id, evidence_id)
     if FlaskForm().validate_on_submit() and is_editable(item.case):
-        names = store.delete_evidence(current_user, item)
+        store.delete_evidence(current_user, item)
         db.session.commit()
-        store.remove_files(names)
         flash(_l("File removed."), "success")
     return redirect(url_for("cases.evidence", case_id=case_id))
 

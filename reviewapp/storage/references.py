@@ -22,7 +22,6 @@ def referenced_names(connection=None):
     return names
 
 
-def names_in_rows(table_name, rows):
-    """The stored names that `rows` (mappings) of the table `table_name` point at."""
-    keys = next((keys for model, keys in file_columns().items() if model.__tablename__ == table_name), ())
-    return {row[key] for row in rows for key in keys if row.get(key)}
+def file_keys(table_name):
+    """The columns of the table `table_name` that hold storage names (none for most tables)."""
+    return next((keys for model, keys in file_columns().items() if model.__tablename__ == table_name), ())

@@ -158,6 +158,10 @@ def test_caption_and_removal(app, org_client, draft):
                     data={"csrf_token": csrf_from(page), "caption": "公园晨练"})
     db.session.expire_all()
     assert db.session.get(Evidence, item.id).caption == "公园晨练"
+    files = folder_listing(app.config["UPLOAD_FOLDER"])
     org_client.post(f"/cases/{draft.id}/evidence/{item.id}/delete", data={"csrf_token": csrf_from(page)})
     assert db.session.scalar(db.select(db.func.count(Evidence.id))) == 0
+    # The files wait out the grace period a running backup may need, then the sweep removes them.
+    assert folder_listing(app.config["UPLOAD_FOLDER"]) == files
+    app.test_cli_runner().invoke(args=["storage", "sweep", "--grace-hours", "0"])
     assert folder_listing(app.config["UPLOAD_FOLDER"]) == []
