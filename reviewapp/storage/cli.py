@@ -10,7 +10,7 @@ storage_group = click.Group("storage", help="Stored files (evidence, previews, b
 
 
 @storage_group.command("sweep")
-@click.option("--grace-hours", type=float, default=None,
+@click.option("--grace-hours", type=click.FloatRange(min=0), default=None,
               help="Hours a deleted file is kept (default: STORAGE_DELETE_GRACE_HOURS).")
 def sweep_command(grace_hours):
     """Remove deleted files once no running backup can still need them (run it daily)."""

@@ -38,7 +38,8 @@ def verify(app, target):
 
 
 def test_backup_round_trip(app, second_database, tmp_path):
-    app.test_cli_runner().invoke(args=["seed-demo"])
+    seeded = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert seeded.exit_code == 0, seeded.output
     stray = app.config["UPLOAD_FOLDER"] / f"{'0' * 32}.jpg"
     stray.write_bytes(b"\xff\xd8 no row names this file")
     users = db.session.scalar(db.select(db.func.count(User.id)))
@@ -153,8 +154,8 @@ def test_deleting_evidence_during_a_backup_keeps_its_files_for_the_backup(app, t
 
 
 def test_a_backup_is_refused_when_a_file_its_rows_name_is_lost(app, tmp_path):
-    app.test_cli_runner().invoke(args=["seed-demo"])
-    lost = db.session.scalars(db.select(Evidence.storage_name).order_by(Evidence.id)).first()
+    _owner, _case, (item, _other) = draft_with_photos(2)
+    lost = item.storage_name
     (app.config["UPLOAD_FOLDER"] / lost).unlink()  # as a disk fault would
     target = tmp_path / "backup"
     result = app.test_cli_runner().invoke(args=["backup", "create", str(target)])
