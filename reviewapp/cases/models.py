@@ -1,7 +1,18 @@
 """A case: one organization's entry to one campaign, its activity log and evidence."""
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -46,6 +57,13 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept through withdrawals and returns: a case once submitted is on record and cannot be deleted.
+    first_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What was submitted last (cases/snapshot.py): screeners see it while the case is editable again.
+    submitted_snapshot: Mapped[dict | None] = mapped_column(JSON)
+    # The one-time token of the "start a case" form that created this draft: a second POST
+    # with it (a double click) finds this draft instead of creating another.
+    start_token: Mapped[str | None] = mapped_column(String(64))
     # Optimistic locking: a save based on an older version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -58,6 +76,7 @@ class Case(db.Model):
     evidence = relationship("Evidence", back_populates="case", order_by="Evidence.position",
                             cascade="all, delete-orphan")
 
+    __table_args__ = (UniqueConstraint("organization_id", "start_token", name="uq_cases_start_token"),)
     __mapper_args__ = {"version_id_col": version}
 
 
