@@ -89,6 +89,9 @@ class Config:
     JOB_BACKEND = os.environ.get("JOB_BACKEND", "thread")
     JOB_QUEUE = os.environ.get("JOB_QUEUE", "reviewapp")
     JOB_TIMEOUT = _env_int("JOB_TIMEOUT", 1800)
+    # A running job writes a heartbeat every few seconds; one silent for this many seconds
+    # is dead (its process was killed): the next reader marks it interrupted and frees its key.
+    JOB_HEARTBEAT_TIMEOUT = _env_int("JOB_HEARTBEAT_TIMEOUT", 60)
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)

@@ -16,11 +16,16 @@ class JobStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    INTERRUPTED = "interrupted"  # its process died mid-run (no heartbeat); it may be run again
 
     @property
     def label(self):
         return {JobStatus.QUEUED: _l("Waiting"), JobStatus.RUNNING: _l("Running"),
-                JobStatus.DONE: _l("Finished"), JobStatus.FAILED: _l("Failed")}[self]
+                JobStatus.DONE: _l("Finished"), JobStatus.FAILED: _l("Failed"),
+                JobStatus.INTERRUPTED: _l("Interrupted")}[self]
+
+
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class Job(db.Model):
@@ -41,6 +46,7 @@ class Job(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Written every few seconds while it runs (liveness.Heartbeat); a stale one means a dead job.
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     created_by = relationship("User")
@@ -54,7 +60,14 @@ class Job(db.Model):
 
     @property
     def finished(self):
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        return self.status not in ACTIVE
+
+    @property
+    def message(self):
+        """Why it did not finish, for the person following it (translated when read)."""
+        if self.status is JobStatus.INTERRUPTED:
+            return _l("The work stopped because the server process running it ended. Start it again.")
+        return self.error
 
     @property
     def percent(self):
@@ -65,4 +78,4 @@ class Job(db.Model):
     def as_dict(self):
         return {"id": self.id, "status": self.status.value, "label": str(self.status.label),
                 "done": self.progress_done, "total": self.progress_total, "percent": self.percent,
-                "finished": self.finished, "error": self.error, "result": self.result}
+                "finished": self.finished, "error": self.message and str(self.message), "result": self.result}

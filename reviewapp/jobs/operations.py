@@ -1,4 +1,5 @@
 """Queueing jobs. The job starts only once the enqueuing transaction commits."""
+import shutil
 import threading
 
 from flask import current_app
@@ -8,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from ..audit import record
 from ..extensions import db
-from .models import Job, JobStatus
+from .liveness import dead_condition, interrupt, work_folder
+from .models import ACTIVE, Job
 
 _QUEUE_KEY = "jobs_to_start"
 
@@ -23,8 +25,14 @@ class JobAlreadyRunning(Exception):
 
 
 def active_job(key):
-    return db.session.scalar(db.select(Job).filter(
-        Job.key == key, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])))
+    """The unfinished job holding `key`, or None. One found dead (no heartbeat) is marked
+    interrupted in the caller's transaction instead, which frees the key."""
+    job = db.session.scalar(db.select(Job).filter(Job.key == key, Job.status.in_(ACTIVE)))
+    if job is not None and interrupt(db.session, (Job.id == job.id) & dead_condition()):
+        db.session.refresh(job)
+        shutil.rmtree(work_folder(job.id, create=False), ignore_errors=True)
+        return None
+    return job
 
 
 def enqueue(function, params=None, actor=None, key=None, total=0):

@@ -1,15 +1,16 @@
 """Running a job: mark it running, call its function with a progress callback,
 record the outcome. Every state change is committed at once so that pages
-polling the job see it."""
+polling the job see it; a heartbeat thread shows it is alive (liveness.py)."""
 import importlib
 import logging
-from datetime import timedelta
+import shutil
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..timezones import utcnow
+from .liveness import Heartbeat, work_folder
 from .models import Job, JobStatus
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ def run_job(job_id, on_progress=None):
             on_progress(done, job.progress_total)
 
     try:
-        result = _function(job.function)(job, progress)
+        with Heartbeat(job_id):
+            result = _function(job.function)(job, progress)
     except JobFailed as error:
         db.session.rollback()
         _finish(job_id, JobStatus.FAILED, error=str(error))
@@ -55,6 +57,8 @@ def run_job(job_id, on_progress=None):
         _finish(job_id, JobStatus.FAILED, error=str(_l("The job failed unexpectedly; it has been logged.")))
     else:
         _finish(job_id, JobStatus.DONE, result=result)
+    finally:
+        shutil.rmtree(work_folder(job_id, create=False), ignore_errors=True)
     return db.session.get(Job, job_id)
 
 
@@ -71,21 +75,3 @@ def run_job_in_new_app(job_id):
     from .. import create_app
     with create_app().app_context():
         run_job(job_id)
-
-
-def fail_interrupted_jobs(older_than=timedelta(minutes=10)):
-    """Jobs whose worker died (no heartbeat) are marked failed so they can be re-run.
-
-    With the thread (or inline) backend a job exists only in the process that
-    queued it: one still queued that long after its creation never started
-    (the process died between the commit and the start) and is failed too.
-    An RQ job may wait in Redis for a free worker, so it is left queued."""
-    limit = utcnow() - older_than
-    dead = (Job.status == JobStatus.RUNNING) & (Job.heartbeat_at < limit)
-    if current_app.config.get("JOB_BACKEND") != "rq":
-        dead = dead | ((Job.status == JobStatus.QUEUED) & (Job.created_at < limit))
-    stale = db.session.scalars(db.select(Job).filter(dead)).all()
-    for job in stale:
-        job.status, job.finished_at = JobStatus.FAILED, utcnow()
-        job.error = str(_l("The job was interrupted; run it again."))
-    return len(stale)

@@ -90,7 +90,8 @@ def _is_web_url(url: str) -> bool:
 
 
 class _Builder:
-    def __init__(self, book: Book, cases: list[BookCase], cache_dir, photo_cache_dir, photo_roots):
+    def __init__(self, book: Book, cases: list[BookCase], cache_dir, photo_cache_dir, photo_roots,
+                 work_dir=None):
         self.book = book
         self.cases = cases
         self.labels = resolve_labels(book.language, book.labels)
@@ -101,7 +102,7 @@ class _Builder:
             os.path.join(cache_dir, "photos") if cache_dir else None)
         self.registry = ResourceRegistry(tuple(photo_roots))
         self.photo_problems: list[str] = []
-        self.scratch = tempfile.mkdtemp(prefix="book-", dir=self.cache.directory)
+        self.scratch = tempfile.mkdtemp(prefix="book-", dir=work_dir or self.cache.directory)
         self.common = {"language": book.language, "lang_tag": book.pdf_language,
                        "labels": self.labels, "book_title": book.title}
 
@@ -173,13 +174,15 @@ class _Builder:
 def build_book(book: Book, cases: list[BookCase], out: str | BinaryIO, *,
                cache_dir: str | None = None, photo_cache_dir: str | None = None,
                photo_roots: tuple[str, ...] = (), workers: int = 2, chunk_size: int = 12,
-               on_progress: Callable[[int, int], None] | None = None,
+               on_progress: Callable[[int, int], None] | None = None, work_dir: str | None = None,
                timeout: float = 180.0, memory_limit_mb: int = 2048) -> BuildResult:
     """Render `cases` (in the given order, grouped by ``book.group_by``) as a PDF into `out`.
 
     `cache_dir` keeps rendered chunks (and prepared photos) between builds;
     `photo_roots`, when given, are the only directories photos may come from;
-    `on_progress(done, total)` counts cases rendered or found in the cache.
+    `on_progress(done, total)` counts cases rendered or found in the cache;
+    `work_dir` holds the build's temporary files (default: inside the cache; it must be on
+    the cache's file system, as renders move into the cache).
     Raises BookError (user-facing message) when the book cannot be built.
     """
     started = time.perf_counter()
@@ -187,7 +190,7 @@ def build_book(book: Book, cases: list[BookCase], out: str | BinaryIO, *,
         raise BookError(_l("The book has no cases to publish."))
     if len({str(case.id) for case in cases}) != len(cases):
         raise BookError(_l("Two cases in the book have the same id."))
-    builder = _Builder(book, cases, cache_dir, photo_cache_dir, photo_roots)
+    builder = _Builder(book, cases, cache_dir, photo_cache_dir, photo_roots, work_dir)
     groups = group_cases(cases, book.group_by, builder.labels["other_group"])
     chunks = plan_chunks(groups, chunk_size)
     template_version = template_hash()

@@ -1,10 +1,9 @@
 """The background job that builds a campaign's showcase book into a stored, versioned PDF."""
-import os
-
 from flask_babel import lazy_gettext as _l
 
 from ..audit import record
 from ..extensions import db
+from ..jobs.liveness import work_folder
 from ..jobs.runner import JobFailed
 from ..timezones import utcnow
 from .book import BookError, build_book
@@ -21,7 +20,7 @@ def build_key(campaign):
 
 
 def write_campaign_book(campaign, out_path, language="zh", group_by="theme", on_progress=None,
-                        with_statistics=False):
+                        with_statistics=False, work_dir=None):
     """Build the campaign's book into `out_path`; returns (BuildResult, case count).
 
     Raises BookError (user-facing message) when it cannot be built."""
@@ -29,7 +28,8 @@ def write_campaign_book(campaign, out_path, language="zh", group_by="theme", on_
     if on_progress:
         on_progress(0, len(cases))
     result = build_book(book, cases, str(out_path), cache_dir=str(cache_folder()),
-                        photo_roots=photo_roots(), on_progress=on_progress)
+                        photo_roots=photo_roots(), on_progress=on_progress,
+                        work_dir=work_dir and str(work_dir))
     if with_statistics:
         from ..reports.appendix import append_statistics
         result.pages = append_statistics(campaign, str(out_path), language)
@@ -41,10 +41,12 @@ def build_campaign_book(job, progress):
     build = db.session.get(BookBuild, job.params["build_id"])
     if build is None:
         raise JobFailed(str(_l("The build no longer exists.")))
-    partial = cache_folder() / f"build-{build.id}-{os.getpid()}.part"
+    # Every temporary file is in the job's folder: a killed build's are removed with it.
+    work = work_folder(job.id)
+    partial = work / f"build-{build.id}.part"
     try:
         result, count = write_campaign_book(build.campaign, partial, build.language, build.group_by,
-                                            progress, build.with_statistics)
+                                            progress, build.with_statistics, work)
         name = new_build_name()
         size = store_build(name, partial)
     except BookError as error:

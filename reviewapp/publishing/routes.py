@@ -12,6 +12,7 @@ from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
 from ..jobs import JobAlreadyRunning
+from ..jobs.liveness import reap_dead_jobs
 from ..security import DOWNLOAD_POLICY
 from ..views import committed
 from . import operations
@@ -71,6 +72,7 @@ def index():
 
 
 def _campaign_page(campaign, build_form=None, foreword_form=None, status=200):
+    reap_dead_jobs()  # a build whose process died shows as interrupted, and may be built again
     builds = db.session.scalars(db.select(BookBuild).filter(BookBuild.campaign_id == campaign.id)
                                 .order_by(BookBuild.number.desc())).all()
     cases = book_cases_of(campaign)

@@ -18,7 +18,7 @@ def process_env(app, instance_dir):
     env = dict(os.environ)
     env.update(DUR_DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                DUR_UPLOAD_FOLDER=str(app.config["UPLOAD_FOLDER"]), DUR_INSTANCE_DIR=str(instance_dir),
-               PYTHONUNBUFFERED="1")
+               JOB_HEARTBEAT_TIMEOUT=str(app.config["JOB_HEARTBEAT_TIMEOUT"]), PYTHONUNBUFFERED="1")
     return env
 
 
@@ -55,6 +55,20 @@ def kill(process):
     process.wait(30)
     if process.stdout:
         process.stdout.close()
+
+
+def children(pid):
+    """Ids of the processes whose parent is `pid` (from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
 
 
 class Server:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from reviewapp.cases import evidence as store
 from reviewapp.extensions import db
 from reviewapp.jobs.models import Job, JobStatus
-from reviewapp.jobs.runner import fail_interrupted_jobs
+from reviewapp.jobs.liveness import reap_dead_jobs
 from reviewapp.storage.sweep import remove_unreferenced
 from reviewapp.timezones import utcnow
 from tests.factories import make_campaign, make_organization
@@ -48,8 +48,7 @@ def test_queued_jobs_of_a_dead_process_fail_but_rq_jobs_may_wait(app):
     db.session.add_all([queued, fresh])
     db.session.commit()
     app.config["JOB_BACKEND"] = "rq"      # a Redis queue may hold a job until a worker is free
-    assert fail_interrupted_jobs() == 0
+    assert reap_dead_jobs() == []
     app.config["JOB_BACKEND"] = "thread"  # the job lived only in the process that queued it
-    assert fail_interrupted_jobs() == 1
-    db.session.commit()
-    assert queued.status is JobStatus.FAILED and fresh.status is JobStatus.QUEUED
+    assert reap_dead_jobs() == [queued.id]
+    assert queued.status is JobStatus.INTERRUPTED and fresh.status is JobStatus.QUEUED

@@ -6,7 +6,7 @@ import pytest
 
 from reviewapp.extensions import db
 from reviewapp.jobs import Job, JobAlreadyRunning, JobStatus, enqueue
-from reviewapp.jobs.runner import fail_interrupted_jobs
+from reviewapp.jobs.liveness import reap_dead_jobs
 from reviewapp.timezones import utcnow
 from tests.factories import make_user, sign_in_as
 
@@ -55,14 +55,13 @@ def test_only_reviewapp_functions_may_run(app):
         enqueue("os:system", {"cmd": "true"})
 
 
-def test_interrupted_jobs_are_failed_so_they_can_rerun(app):
+def test_interrupted_jobs_are_released_so_they_can_rerun(app):
     job = Job(function=ECHO, key="book:9", status=JobStatus.RUNNING,
               heartbeat_at=utcnow() - timedelta(hours=1))
     db.session.add(job)
     db.session.commit()
-    assert fail_interrupted_jobs() == 1
-    db.session.commit()
-    assert fetch(job.id).status is JobStatus.FAILED
+    assert reap_dead_jobs() == [job.id]
+    assert fetch(job.id).status is JobStatus.INTERRUPTED and job.finished_at
     enqueue(ECHO, key="book:9")  # the key is free again
 
 
