@@ -1,44 +1,21 @@
 """Drafts are never lost: autosave to the server, and a copy in the browser while offline."""
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import Shots
-from tests.e2e.data import PASSWORD, seed_draft
-from tests.e2e.ui import flash, labelled, main, sign_in, switch_language
+from tests.e2e.drafts import offline_text, open_draft, saved_pattern
+from tests.e2e.ui import flash, labelled, main
 
 pytestmark = pytest.mark.e2e
 
 
-def _open_draft(page, live_app, lang):
-    world, case = seed_draft()
-    t = live_app.t(lang)
-    page.goto("/")
-    switch_language(page, lang)
-    sign_in(page, t, world.org_user.email, PASSWORD)
-    page.context.clock.install()          # the 3-second autosave pause passes with run_for, not sleep
-    page.goto(f"/cases/{case.id}/edit")
-    return t, case
-
-
-def _saved_pattern(t):
-    before, _, after = t("Saved at %(time)s.", time="\0").partition("\0")
-    return re.compile(re.escape(before) + r"\d\d:\d\d" + re.escape(after))
-
-
-def _offline_text(t):
-    return t("Not saved: no connection. Your text is kept in this browser and will be saved when the "
-             "connection returns.")
-
-
 def test_autosave_keeps_the_text_across_a_reload(page, live_app):
-    t, case = _open_draft(page, live_app, "en")
+    t, case, _ = open_draft(page, live_app, "en")
     title = labelled(main(page), t("Title of the case"))
     title.press_sequentially("社区健身指导十年坚持")
     status = page.locator("#autosave-status")
     page.clock.run_for(3100)                                        # 3 s without typing
-    expect(status).to_have_text(_saved_pattern(t))
+    expect(status).to_have_text(saved_pattern(t))
     page.reload()
     expect(title).to_have_value("社区健身指导十年坚持")
     expect(page.get_by_role("heading", level=1)).to_contain_text("社区健身指导十年坚持")
@@ -47,13 +24,13 @@ def test_autosave_keeps_the_text_across_a_reload(page, live_app):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_text_typed_offline_comes_back_from_the_browser(context, page, live_app, lang):
-    t, case = _open_draft(page, live_app, lang)
+    t, case, _ = open_draft(page, live_app, lang)
     shot = Shots(lang, prefix="drafts-")
     status = page.locator("#autosave-status")
     context.set_offline(True)
     labelled(main(page), t("Summary")).press_sequentially("断网时写下的摘要")
     page.clock.run_for(3100)
-    expect(status).to_have_text(_offline_text(t))
+    expect(status).to_have_text(offline_text(t))
     shot(page, "offline")
     # The tab is closed while offline; the connection comes back; the draft is opened again.
     page.close()
@@ -78,9 +55,9 @@ def test_text_typed_offline_comes_back_from_the_browser(context, page, live_app,
     page.keyboard.press("Control+End")
     page.keyboard.type("，又补充一句")
     page.clock.run_for(3100)
-    expect(status).to_have_text(_offline_text(t))
+    expect(status).to_have_text(offline_text(t))
     context.set_offline(False)
-    expect(status).to_have_text(_saved_pattern(t))
+    expect(status).to_have_text(saved_pattern(t))
     page.reload()
     expect(summary).to_have_value("断网时写下的摘要，又补充一句")
     expect(status).to_have_text("")
@@ -91,7 +68,7 @@ def test_save_draft_waits_for_an_autosave_already_on_its_way(page, live_app):
     """Clicking Save draft while an autosave is in flight must not end in a false conflict:
     the autosave is held back, the form's own request (if sent at once) is held too, and
     the autosave is let through first, which is the order that used to cause the conflict."""
-    t, case = _open_draft(page, live_app, "zh")
+    t, case, _ = open_draft(page, live_app, "zh")
     held = {"autosave": [], "form": []}
     page.route("**/autosave", lambda route: held["autosave"].append(route))
     holding_form = [True]

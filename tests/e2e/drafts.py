@@ -1,0 +1,55 @@
+"""Steps the draft tests share: open a draft, the status texts, what the database holds."""
+import re
+
+from reviewapp.cases.models import Case
+from reviewapp.extensions import db
+from tests.e2e.browser import watch_csp
+from tests.e2e.data import PASSWORD, seed_draft
+from tests.e2e.ui import labelled, main, sign_in, switch_language
+
+
+def open_draft(page, live_app, lang, at=None):
+    """Sign in as the draft's organization and open its form; the page's clock is under the test's control."""
+    world, case = seed_draft()
+    t = live_app.t(lang)
+    page.goto("/")
+    switch_language(page, lang)
+    sign_in(page, t, world.org_user.email, PASSWORD)
+    page.context.clock.install(time=at)   # the 3-second autosave pause passes with run_for, not sleep
+    page.goto(f"/cases/{case.id}/edit")
+    return t, case, world
+
+
+def saved_pattern(t):
+    before, _, after = t("Saved at %(time)s.", time="\0").partition("\0")
+    return re.compile(re.escape(before) + r"\d\d:\d\d" + re.escape(after))
+
+
+def offline_text(t):
+    return t("Not saved: no connection. Your text is kept in this browser and will be saved when the "
+             "connection returns.")
+
+
+def stored(case_id):
+    """The case as the database holds it now (not as this session last saw it)."""
+    db.session.rollback()
+    return db.session.get(Case, case_id)
+
+
+def save_on_another_computer(browser, live_app, world, case, values):
+    """A colleague signs in with their own browser, fills `values` ({label: text}) and saves."""
+    context = browser.new_context(base_url=live_app.url, locale="en-US")
+    violations = watch_csp(context)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        sign_in(page, live_app.t("en"), world.org_user.email, PASSWORD)
+        page.goto(f"/cases/{case.id}/edit")
+        en = live_app.t("en")
+        for label, text in values.items():
+            labelled(main(page), en(label)).fill(text)
+        main(page).get_by_role("button", name=en("Save draft")).click()
+        page.locator(".flashes").filter(has_text=en("Draft saved.")).wait_for()
+    finally:
+        context.close()
+    assert not violations, violations
