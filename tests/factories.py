@@ -121,3 +121,18 @@ def complete_case(case, actor=None, photo=None):
     store.add_file(actor, case, photo or jpeg_bytes(), "晨练.jpg", "晨练点")
     db.session.commit()
     return case
+
+
+def draft_with_photos(count):
+    """(organization user, its draft case, the case's evidence rows): `count` distinct photos."""
+    from reviewapp.cases import evidence as store
+    from reviewapp.cases.models import Case
+
+    owner = make_organization()
+    case = Case(campaign=make_campaign(), organization=owner.organization, contact_person="王丽",
+                contact_phone="13800138000")
+    db.session.add(case)
+    db.session.flush()
+    items = [store.add_file(owner, case, jpeg_bytes(color=(n, 120, 200)), f"photo{n}.jpg") for n in range(count)]
+    db.session.commit()
+    return owner, case, items

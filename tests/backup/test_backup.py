@@ -7,24 +7,10 @@ import shutil
 import pytest
 
 from reviewapp.auth.models import User
-from reviewapp.cases.evidence import add_file
 from reviewapp.cases.models import Case, Evidence
 from reviewapp.extensions import db
 from reviewapp.storage import storage
-from tests.factories import csrf_from, make_campaign, make_organization, sign_in_as
-from tests.publishing.data import jpeg_with_gps
-
-
-def draft_with_photos(count):
-    """(owner, draft case, its evidence rows): one organization, its user, `count` photos."""
-    owner = make_organization()
-    case = Case(campaign=make_campaign(), organization=owner.organization, contact_person="王丽",
-                contact_phone="13800138000")
-    db.session.add(case)
-    db.session.flush()
-    items = [add_file(owner, case, jpeg_with_gps((n, 120, 200)), f"p{n}.jpg") for n in range(count)]
-    db.session.commit()
-    return owner, case, items
+from tests.factories import csrf_from, draft_with_photos, sign_in_as
 
 
 def create(app, target):

@@ -9,12 +9,10 @@ import time
 from pathlib import Path
 
 from reviewapp.backup.archive import create_backup, restore_backup, verify_backup
-from reviewapp.cases import evidence as store
-from reviewapp.cases.models import Case, Evidence
+from reviewapp.cases.models import Evidence
 from reviewapp.extensions import db
 from reviewapp.storage import storage
-from tests.factories import make_campaign, make_organization
-from tests.publishing.data import jpeg_with_gps
+from tests.factories import draft_with_photos
 
 HERE = Path(__file__).resolve().parent
 WRITING_SECONDS = 15  # backups are taken one after another while the writer runs
@@ -54,14 +52,7 @@ def start_writer(app, user, case, tmp_path):
 
 
 def test_backup_while_another_process_uploads_and_deletes(app, second_database, tmp_path):
-    user = make_organization()
-    case = Case(campaign=make_campaign(), organization=user.organization, contact_person="王丽",
-                contact_phone="13800138000")
-    db.session.add(case)
-    db.session.flush()
-    for number in range(6):
-        store.add_file(user, case, jpeg_with_gps((40 * number, 120, 200)), f"photo{number}.jpg")
-    db.session.commit()
+    user, case, _items = draft_with_photos(6)
     writer, stop = start_writer(app, user, case, tmp_path)
     backups = 0
     try:

@@ -8,26 +8,14 @@ import boto3
 import pytest
 
 from reviewapp.cases import evidence as store
-from reviewapp.cases.models import Case, Evidence
+from reviewapp.cases.models import Evidence
 from reviewapp.extensions import db
 from reviewapp.storage import storage
 from reviewapp.storage.models import FileTombstone
 from reviewapp.storage.sweep import remove_unreferenced
 from reviewapp.storage.tombstones import sweep_deleted
 from reviewapp.timezones import utcnow
-from tests.factories import make_campaign, make_organization
-from tests.publishing.data import jpeg_with_gps
-
-
-def draft_with_photos(count):
-    owner = make_organization()
-    case = Case(campaign=make_campaign(), organization=owner.organization, contact_person="王丽",
-                contact_phone="13800138000")
-    db.session.add(case)
-    db.session.flush()
-    items = [store.add_file(owner, case, jpeg_with_gps((n, 120, 200)), f"p{n}.jpg") for n in range(count)]
-    db.session.commit()
-    return owner, case, items
+from tests.factories import draft_with_photos
 
 
 def files_of(item):
