@@ -4,7 +4,7 @@ from zoneinfo import available_timezones
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, Form,
-                     FormField, HiddenField, IntegerField, StringField, TextAreaField)
+                     FormField, HiddenField, IntegerField, SelectField, StringField, TextAreaField)
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 
 from ..forms_common import max_length, required
@@ -17,7 +17,20 @@ def _window_field(label):
     return DateTimeLocalField(label, format=_DATETIME_FORMAT, validators=[required()])
 
 
+class ThemeForm(Form):
+    """One theme row; `id` ties the row to its saved theme, so a rename keeps its cases."""
+    id = HiddenField()
+    name_zh = StringField(_l("Name (Chinese)"), validators=[Optional(), max_length(100)])
+    name_en = StringField(_l("Name (English)"), validators=[Optional(), max_length(100)])
+    merge_into = SelectField(_l("If removed, move its cases to"), choices=[("", "—")], validate_choice=False,
+                             description=_l("Clear both names to remove a theme."))
+
+    def is_blank(self):
+        return not ((self.name_zh.data or "").strip() or (self.name_en.data or "").strip())
+
+
 class CriterionForm(Form):
+    id = HiddenField()
     key = StringField(_l("Key"), validators=[Optional(), Regexp(r"^[a-z_]{1,40}$", message=_l(
         "Lower-case letters and underscores only."))])
     name_zh = StringField(_l("Name (Chinese)"), validators=[Optional(), max_length(100)])
@@ -61,9 +74,17 @@ class CampaignForm(FlaskForm):
     bidding_enabled = BooleanField(_l("Let experts bid on the cases they would like to review"))
     score_min = IntegerField(_l("Lowest score"), default=0, validators=[NumberRange(min=0, max=100)])
     score_max = IntegerField(_l("Highest score"), default=10, validators=[NumberRange(min=1, max=100)])
-    themes = TextAreaField(_l("Themes"), description=_l("One per line: 中文 | English"),
-                           validators=[Optional()])
+    themes = FieldList(FormField(ThemeForm), max_entries=60)
     criteria = FieldList(FormField(CriterionForm), min_entries=4, max_entries=12)
+
+    def offer_theme_rows(self, themes, blank=3):
+        """Add `blank` empty rows for new themes and offer the saved `themes` as merge targets."""
+        for _ in range(blank):
+            self.themes.append_entry()
+        for entry in self.themes:
+            own = str(entry.form.id.data or "")
+            entry.form.merge_into.choices = [("", "—"), *((str(theme.id), theme.name) for theme in themes
+                                                           if str(theme.id) != own)]
 
     def validate_timezone(self, field):
         if field.data not in available_timezones():
@@ -86,14 +107,24 @@ class CampaignForm(FlaskForm):
             raise ValidationError(_l("The highest score must be above the lowest."))
 
     def validate_themes(self, field):
-        for number, line in enumerate((field.data or "").splitlines(), start=1):
-            if line.strip() and "|" not in line:
-                raise ValidationError(_l("Line %(n)d: write “中文 | English”.", n=number))
+        names = set()
+        for theme in (entry.form for entry in field.entries if not entry.form.is_blank()):
+            for name in ("name_zh", "name_en"):
+                if not (getattr(theme, name).data or "").strip():
+                    getattr(theme, name).errors.append(_l("This field is required."))
+                    raise ValidationError(_l("Give every theme both names, or clear both to remove it."))
+            if theme.name_zh.data.strip() in names:
+                theme.name_zh.errors.append(_l("Two themes cannot have the same name."))
+                raise ValidationError(_l("Two themes cannot have the same name."))
+            names.add(theme.name_zh.data.strip())
 
     def validate_criteria(self, field):
         filled = [entry.form for entry in field.entries if not entry.form.is_blank()]
         if not filled:
             raise ValidationError(_l("The rubric needs at least one criterion."))
+        keys = [criterion.key.data for criterion in filled if criterion.key.data]
+        if len(keys) != len(set(keys)):
+            raise ValidationError(_l("Two criteria cannot have the same key."))
         for criterion in filled:
             for name in ("key", "name_zh", "name_en", "weight"):
                 if not getattr(criterion, name).data:

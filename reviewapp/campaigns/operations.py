@@ -2,12 +2,14 @@
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import record
 from ..extensions import db
 from ..timezones import local_to_utc, utc_to_local
-from .models import Campaign, Criterion, Theme
+from .children import ChildRefused, apply_criteria, apply_themes, criteria_snapshot, themes_snapshot
+from .models import Campaign
 from .rubric import DEFAULT_CRITERIA, DEFAULT_LEVELS, levels_to_text, parse_levels
 
 WINDOW_FIELDS = ("submission_opens", "submission_closes", "recommendation_closes",
@@ -31,13 +33,8 @@ class CampaignError(Exception):
         self.field = field
 
 
-def parse_themes(text):
-    themes = []
-    for line in (text or "").splitlines():
-        if line.strip():
-            zh, _, en = line.partition("|")
-            themes.append((zh.strip(), en.strip()))
-    return themes
+def _id(value):
+    return int(value) if str(value or "").isdigit() else None
 
 
 def values_from_form(form):
@@ -45,9 +42,11 @@ def values_from_form(form):
     data = {name: getattr(form, name).data for name in PLAIN_FIELDS}
     for name in WINDOW_FIELDS:
         data[name] = local_to_utc(getattr(form, name).data, form.timezone.data)
-    data["themes"] = parse_themes(form.themes.data)
+    data["themes"] = [
+        {"id": _id(t.id.data), "name_zh": (t.name_zh.data or "").strip(), "name_en": (t.name_en.data or "").strip(),
+         "merge_into": _id(t.merge_into.data)} for t in (entry.form for entry in form.themes.entries)]
     data["criteria"] = [
-        {"key": c.key.data, "name_zh": c.name_zh.data, "name_en": c.name_en.data,
+        {"id": _id(c.id.data), "key": c.key.data, "name_zh": c.name_zh.data, "name_en": c.name_en.data,
          "weight": c.weight.data, "description_zh": c.description_zh.data or "",
          "description_en": c.description_en.data or "",
          "levels": parse_levels(c.levels.data, data["score_min"], data["score_max"])}
@@ -61,9 +60,9 @@ def form_data_from_campaign(campaign):
     for name in WINDOW_FIELDS:
         data[name] = utc_to_local(getattr(campaign, name), campaign.timezone).replace(tzinfo=None)
     data["version"] = campaign.version
-    data["themes"] = "\n".join(f"{t.name_zh} | {t.name_en}" for t in campaign.themes)
+    data["themes"] = [{"id": t.id, "name_zh": t.name_zh, "name_en": t.name_en} for t in campaign.themes]
     data["criteria"] = [
-        {"key": c.key, "name_zh": c.name_zh, "name_en": c.name_en, "weight": c.weight,
+        {"id": c.id, "key": c.key, "name_zh": c.name_zh, "name_en": c.name_en, "weight": c.weight,
          "description_zh": c.description_zh, "description_en": c.description_en,
          "levels": levels_to_text(c.levels)} for c in campaign.criteria]
     return data
@@ -79,12 +78,25 @@ def _check_slug(slug, campaign=None):
         raise CampaignError(_l("Another campaign already uses this short name."), field="slug")
 
 
+def _same_minute(saved, typed):
+    """The form shows minutes: an instant with seconds (from the seed or an import) is kept
+    when the admin left its minute as it was."""
+    return saved is not None and typed is not None and saved.replace(second=0, microsecond=0) == typed
+
+
 def _apply(campaign, values):
-    for name in PLAIN_FIELDS + WINDOW_FIELDS:
+    """Set the campaign's fields; edit its themes and criteria in place (their ids stay)."""
+    for name in PLAIN_FIELDS:
         setattr(campaign, name, values[name])
-    campaign.themes = [Theme(position=i, name_zh=zh, name_en=en)
-                       for i, (zh, en) in enumerate(values["themes"])]
-    campaign.criteria = [Criterion(position=i, **c) for i, c in enumerate(values["criteria"])]
+    for name in WINDOW_FIELDS:
+        if not _same_minute(getattr(campaign, name), values[name]):
+            setattr(campaign, name, values[name])
+    try:
+        merges = apply_themes(campaign, values["themes"])
+        apply_criteria(campaign, values["criteria"])
+    except ChildRefused as refusal:
+        raise CampaignError(refusal.message, field=refusal.field)
+    return merges
 
 
 def create_campaign(actor, values):
@@ -100,8 +112,8 @@ def create_campaign(actor, values):
 def _snapshot(campaign):
     snapshot = {name: getattr(campaign, name) for name in PLAIN_FIELDS}
     snapshot.update({name: getattr(campaign, name).isoformat() for name in WINDOW_FIELDS})
-    snapshot["themes"] = [[t.name_zh, t.name_en] for t in campaign.themes]
-    snapshot["criteria"] = [[c.key, str(c.weight)] for c in campaign.criteria]
+    snapshot["themes"] = themes_snapshot(campaign)
+    snapshot["criteria"] = criteria_snapshot(campaign)
     return snapshot
 
 
@@ -111,12 +123,19 @@ def update_campaign(actor, campaign, values, expected_version):
         raise CampaignConflict()
     _check_slug(values["slug"], campaign)
     before = _snapshot(campaign)
-    _apply(campaign, values)
+    merges = _apply(campaign, values)
+    after = _snapshot(campaign)
+    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if merges:
+        changes["merged_themes"] = merges
+    if changes and not db.session.is_modified(campaign, include_collections=False):
+        flag_modified(campaign, "title_zh")  # a theme or criterion edit moves the version too
     try:
         db.session.flush()
     except StaleDataError:
         raise CampaignConflict()
-    after = _snapshot(campaign)
-    changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
-    record(actor, "campaign.updated", campaign, changes=changes)
+    after = _snapshot(campaign)  # new rows have their ids now
+    changes.update({k: [before[k], after[k]] for k in ("themes", "criteria") if k in changes})
+    if changes:
+        record(actor, "campaign.updated", campaign, changes=changes)
     return campaign

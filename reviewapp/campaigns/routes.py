@@ -41,11 +41,12 @@ def create():
     form = CampaignForm()
     if request.method == "GET":
         form = CampaignForm(data={"criteria": operations.default_criteria_form_data()})
+        form.offer_theme_rows([], blank=4)
     if form.validate_on_submit():
         try:
             campaign = operations.create_campaign(current_user, operations.values_from_form(form))
         except operations.CampaignError as error:
-            getattr(form, error.field).errors.append(error.message)
+            getattr(form, error.field).errors.append(str(error.message))
         else:
             db.session.commit()
             flash(_l("Campaign created."), "success")
@@ -59,8 +60,10 @@ def edit(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     if request.method == "GET":
         form = CampaignForm(data=operations.form_data_from_campaign(campaign))
+        form.offer_theme_rows(campaign.themes)
     else:
         form = CampaignForm()
+        form.offer_theme_rows(campaign.themes, blank=0)
     if form.validate_on_submit():
         try:
             operations.update_campaign(current_user, campaign, operations.values_from_form(form),
@@ -70,7 +73,7 @@ def edit(campaign_id):
             flash(conflict.message, "error")
         except operations.CampaignError as error:
             db.session.rollback()
-            getattr(form, error.field).errors.append(error.message)
+            getattr(form, error.field).errors.append(str(error.message))
         else:
             db.session.commit()
             flash(_l("Campaign saved."), "success")

@@ -20,7 +20,8 @@ def campaign_form(**overrides):
         "recommendation_closes": "2027-07-15T00:00", "review_opens": "2027-07-20T09:00",
         "review_closes": "2027-08-20T18:00", "reviewers_per_case": "3", "selection_quota": "130",
         "unit_quota": "10", "score_min": "0", "score_max": "10",
-        "themes": "体医融合 | Sports and medicine\n乡村振兴 | Rural revitalization",
+        "themes-0-name_zh": "体医融合", "themes-0-name_en": "Sports and medicine",
+        "themes-1-name_zh": "乡村振兴", "themes-1-name_en": "Rural revitalization",
     }
     data.update({f"criteria-0-{k}": v for k, v in CRITERION.items()})
     data.update(overrides)
