@@ -57,7 +57,9 @@ class Heartbeat:
 
     def __exit__(self, *exc):
         self._stop.set()
-        self._thread.join()
+        # Briefly: a beat waiting for a lock the job's own transaction holds (SQLite) ends
+        # by itself once the job commits, and then finds the job no longer running.
+        self._thread.join(timeout=2)
 
     def _run(self):
         with self.app.app_context():
