@@ -7,7 +7,7 @@ import pytest
 
 from reviewapp.storage.local import LocalStorage
 from reviewapp.storage.s3 import S3Storage
-from tests.factories import make_campaign, make_organization, sign_in_as, submit_form
+from tests.factories import draft_with_photos, sign_in_as, submit_form
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -59,11 +59,9 @@ def test_evidence_goes_to_the_bucket_and_back(app, s3_endpoint, bucket, tmp_path
     app.config.update(STORAGE_BACKEND="s3", S3_BUCKET=bucket, S3_ENDPOINT_URL=s3_endpoint,
                       STORAGE_CACHE_DIR=tmp_path / "cache")
     app.extensions.pop("reviewapp-storage", None)
-    campaign = make_campaign()
-    user = make_organization()
+    user, case, _none = draft_with_photos(0)
     client = sign_in_as(app.test_client(), user)
-    response = submit_form(client, "/dashboard", {}, action=f"/cases/start/{campaign.id}")
-    case_path = response.headers["Location"].replace("/edit", "")
+    case_path = f"/cases/{case.id}"
     photo = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 30, 30)).save(photo, "JPEG")
     upload = submit_form(client, f"{case_path}/evidence",
