@@ -94,3 +94,25 @@ def test_the_rq_worker_loop_releases_dead_jobs(app):
     JobWorker([queue], connection=connection).work(burst=True)
     assert db.session.get(Job, job_id).status is JobStatus.INTERRUPTED
     assert not work_folder(job_id, create=False).exists()
+
+
+def test_the_migration_turns_jobs_recovered_as_failed_into_interrupted_and_back(app):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    def statuses():
+        with db.engine.connect() as connection:
+            return connection.execute(text("SELECT status, error FROM jobs ORDER BY id")).all()
+
+    db.session.remove()
+    downgrade(revision="0009_case_start_and_snapshot")
+    with db.engine.begin() as connection:
+        for error in ("任务被中断，请重新运行。", "no cases selected"):
+            connection.execute(text("INSERT INTO jobs (function, status, params, progress_done, progress_total, "
+                                    "error, created_at) VALUES (:f, 'failed', '{}', 0, 0, :e, :now)"),
+                               {"f": ECHO, "e": error, "now": utcnow().replace(tzinfo=None)})
+    upgrade(revision="0010_job_interrupted")
+    assert statuses() == [("interrupted", None), ("failed", "no cases selected")]
+    downgrade(revision="0009_case_start_and_snapshot")
+    assert statuses() == [("failed", "The job was interrupted; run it again."), ("failed", "no cases selected")]
+    upgrade(revision="heads")
