@@ -37,6 +37,14 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'reviewapp.sqlite'}")
     # No pre-ping round trip: reviewapp/transactions.py replaces closed connections at checkout.
     SQLALCHEMY_ENGINE_OPTIONS = {}
+    # Seconds a write waits for another's lock (SQLite busy timeout, PostgreSQL lock_timeout)
+    # before the user is told "busy, nothing was saved, try again" (reviewapp/locking.py).
+    DATABASE_LOCK_TIMEOUT = _env_int("DATABASE_LOCK_TIMEOUT", 10)
+    # Seconds to reach the database, and that one SQL statement may run (PostgreSQL; 0: no
+    # limit), so that with the database down or hung a request fails within seconds with a
+    # translated 503 instead of hanging until gunicorn kills the worker (extensions.engine_options).
+    DATABASE_CONNECT_TIMEOUT = _env_int("DATABASE_CONNECT_TIMEOUT", 5)
+    DATABASE_STATEMENT_TIMEOUT = _env_int("DATABASE_STATEMENT_TIMEOUT", 15)
     UPLOAD_FOLDER = Path(os.environ.get("UPLOAD_FOLDER", INSTANCE_DIR / "uploads"))
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH_MB", 64) * 1024 * 1024
     # Stored files: "local" keeps them in UPLOAD_FOLDER; "s3" in an

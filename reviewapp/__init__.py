@@ -19,6 +19,8 @@ def create_app(config_name=None, **overrides):
         config_class.check()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(__name__, template_folder=os.path.join(root, "templates"))
+    from .forms_common import FormRequest
+    app.request_class = FormRequest  # textarea line breaks arrive as LF, as they were saved
     app.config.from_object(config_class)
     app.config.update(overrides)
     os.makedirs(app.config["INSTANCE_DIR"], exist_ok=True)
@@ -26,6 +28,8 @@ def create_app(config_name=None, **overrides):
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
+    from .ops.arrival import RecordArrival
+    app.wsgi_app = RecordArrival(app.wsgi_app)  # outermost: deadlines are judged by arrival
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -38,10 +42,11 @@ def create_app(config_name=None, **overrides):
 
 def _init_extensions(app):
     from . import models  # noqa: F401  (every table joins the metadata)
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .extensions import babel, csrf, db, engine_options, limiter, login_manager, migrate
     from .i18n import cache_wtforms_catalogues, select_locale
     from . import transactions
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config)
     db.init_app(app)
     transactions.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))

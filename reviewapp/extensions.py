@@ -7,6 +7,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase
 
 from .models_base import render_alembic_item
@@ -33,3 +34,18 @@ babel = Babel()
 # The remote address comes from ProxyFix, which trusts only the configured
 # number of proxies; default limits stay off so only declared routes count.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def engine_options(config):
+    """SQLALCHEMY_ENGINE_OPTIONS with PostgreSQL's timeouts as connection parameters (no round
+    trip): connect_timeout, and statement_timeout and lock_timeout for every session. SQLite's
+    busy timeout is set on connect by reviewapp/locking.py."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name() != "postgresql":
+        return options
+    milliseconds = {name: int(config[f"DATABASE_{name.upper()}"] * 1000)
+                    for name in ("statement_timeout", "lock_timeout")}
+    connect_args = {"connect_timeout": config["DATABASE_CONNECT_TIMEOUT"],
+                    "options": " ".join(f"-c {name}={value}" for name, value in milliseconds.items())}
+    options["connect_args"] = {**connect_args, **options.get("connect_args", {})}
+    return options

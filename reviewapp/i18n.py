@@ -10,6 +10,10 @@ def select_locale():
     if not has_request_context():  # CLI commands and background jobs
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
+        if session.get("locale") != current_user.locale:
+            # Kept in the session too, so that pages drawn without the database (errors.py)
+            # speak the user's language.
+            session["locale"] = current_user.locale
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]

@@ -2,13 +2,16 @@
 
 Pure functions of the campaign's dates and a moment, so that the edges of
 every window can be tested exactly. Windows are half-open: [opens, closes).
+Without a moment, the moment is when the current request arrived (ops/arrival.py):
+a submission sent before the deadline is on time even if it is processed after it.
 """
 import enum
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from ..timezones import format_local, utcnow
+from ..ops.arrival import arrived_at
+from ..timezones import format_local
 
 
 class Phase(enum.StrEnum):
@@ -60,8 +63,8 @@ def window_bounds(campaign, window):
 
 
 def phase_at(campaign, now=None):
-    """The phase the campaign is in at `now` (UTC, aware)."""
-    now = now or utcnow()
+    """The phase the campaign is in at `now` (UTC, aware; default: the request's arrival)."""
+    now = now or arrived_at()
     if campaign.published_at is not None and campaign.published_at <= now:
         return Phase.PUBLISHED
     if now < campaign.submission_opens:
@@ -79,7 +82,7 @@ def phase_at(campaign, now=None):
 
 def is_open(campaign, window, now=None):
     opens, closes = window_bounds(campaign, window)
-    now = now or utcnow()
+    now = now or arrived_at()
     return opens <= now < closes
 
 
@@ -107,7 +110,7 @@ def describe_window(campaign, window):
 
 def require_open(campaign, window, now=None):
     """Raise WindowClosed with a message naming the window's dates unless open."""
-    now = now or utcnow()
+    now = now or arrived_at()
     if is_open(campaign, window, now):
         return
     opens, _closes = window_bounds(campaign, window)

@@ -48,12 +48,14 @@ def assign_request_id():
 def log_request(response):
     request_id = response.headers["X-Request-ID"] = g.get("request_id", "-")
     if request.endpoint != "static":
-        from flask_login import current_user
+        # The user the request loaded, if it did: loading one only to log it would cost a query,
+        # and with the database down would turn the error page into a bare 500.
+        user = g.get("_login_user")
         duration = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
         current_app.logger.info(
             "request", extra={"method": request.method, "path": request.path,
                               "status": response.status_code, "duration_ms": round(duration, 1),
-                              "user_id": getattr(current_user, "id", None),
+                              "user_id": getattr(user, "id", None),
                               "remote_addr": request.remote_addr, "request_id": request_id})
     return response
 
