@@ -5,7 +5,7 @@ import importlib
 import logging
 import shutil
 
-from flask import current_app, has_app_context
+from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
