@@ -70,8 +70,11 @@ def _refuse_closed(dbapi_connection, _record, _proxy):
 
 
 def init_app(app):
+    from . import locking
+
     app.teardown_request(end_request_transaction)
     with app.app_context():
         engine = db.engine
+    locking.init_app(app, engine)
     if engine.dialect.name == "postgresql" and not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):
         event.listen(engine, "checkout", _refuse_closed)

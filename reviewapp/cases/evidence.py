@@ -84,13 +84,14 @@ def remove_files(names):
     delete_later(names)
 
 
-def add_file(actor, case, data, file_name, caption=""):
+def add_file(actor, case, data, file_name, caption="", only_while_editable=False):
     """Verify and store one uploaded file with its blind copy (and thumbnail for photos).
 
     The room left in the case is checked at once (a file that cannot fit costs no work) and
     again under the case's write lock just before the row is added, so that files sent at
-    the same moment never pass the limit together. Raises UploadRefused with the reason; on
-    refusal nothing stays on disk.
+    the same moment never pass the limit together; so is `only_while_editable` (the
+    applicant's uploads: not once the case is submitted). Raises UploadRefused with the
+    reason; on refusal nothing stays on disk.
     """
     verified = verify_upload(data, file_name, file_limits())
     _require_room(case, verified)
@@ -109,7 +110,8 @@ def add_file(actor, case, data, file_name, caption=""):
             evidence.thumbnail_name = written.write(f"{os.urandom(16).hex()}.jpg", _thumbnail(blind))
         # The slow work is done: from here to the commit, one upload to this case at a time.
         lock_for_write(case)
-        _require_editable(case)
+        if only_while_editable:
+            _require_editable(case)
         _require_room(case, verified)
         evidence.position = len(case.evidence)
         evidence.case = case  # the row joins the session only now, once its files exist

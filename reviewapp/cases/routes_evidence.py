@@ -80,7 +80,8 @@ def upload(case_id):
         for upload_file in files:  # each file is saved on its own: the case's lock is held briefly
             try:
                 data = read_upload(upload_file.stream, upload_file.filename, limit)
-                item = store.add_file(current_user, case, data, upload_file.filename, form.caption.data)
+                item = store.add_file(current_user, case, data, upload_file.filename, form.caption.data,
+                                      only_while_editable=True)
             except UploadRefused as refusal:
                 db.session.rollback()
                 refused.append({"name": upload_file.filename, "message": str(refusal.message)})

@@ -1,7 +1,8 @@
 """What a recommending unit does to a case: return it, recommend it, withdraw that.
 
-Each operation checks the recommendation window, writes the audit entry
-through workflow.transition() and flushes; the caller commits.
+Each operation locks the case (recommending also its unit first, so that the
+quota is counted under the lock), checks the recommendation window, writes the
+audit entry through workflow.transition() and flushes; the caller commits.
 """
 from flask import current_app
 from flask_babel import force_locale
@@ -9,10 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..campaigns.phases import Window, WindowClosed, require_open
 from ..cases.workflow import TransitionRefused, transition
-from ..extensions import db
+from ..locking import lock_for_write
 from ..mail import send_mail
 from ..security import external_url
-from ..units.models import RecommendingUnit
 from .queries import recommended_count
 
 
@@ -38,10 +38,10 @@ def _apply(case, action, actor, reason=None):
 
 def recommend(actor, case):
     """Recommend `case` upward, within the campaign's per-unit quota."""
+    # Two users of one unit must not both take the last place of the quota, nor both
+    # recommend one case: count and check the state under the unit's lock.
+    lock_for_write(case.unit, case)
     _check_window(case)
-    # Lock the unit row (PostgreSQL) so two users of one unit cannot both
-    # take the last place of the quota.
-    db.session.get(RecommendingUnit, case.unit_id, with_for_update=True)
     if recommended_count(case.unit_id, case.campaign) >= case.campaign.unit_quota:
         raise RecommendationRefused(_l(
             "Your unit has already recommended %(quota)d cases, the most this campaign allows. "
@@ -51,12 +51,14 @@ def recommend(actor, case):
 
 def unrecommend(actor, case, reason):
     """Withdraw the recommendation of `case`; it frees a place of the quota."""
+    lock_for_write(case)
     _check_window(case)
     _apply(case, "unrecommend", actor, reason)
 
 
 def return_to_applicant(actor, case, reason):
     """Send `case` back to its organization with a reason, and tell them by mail."""
+    lock_for_write(case)
     _check_window(case)
     _apply(case, "return", actor, reason)
     link = external_url("dashboard.index")
