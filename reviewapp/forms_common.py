@@ -1,6 +1,7 @@
 """Validators and fields that several features' forms share."""
 import re
 
+from flask import Request
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
@@ -47,3 +48,16 @@ def required():
 
 def max_length(n):
     return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
+class FormRequest(Request):
+    """A request whose form text has plain LF line breaks. Browsers send each line break of a
+    textarea as CRLF (HTML's form encoding), so without this, sending back text saved by a
+    seed, an import or a script would rewrite every line break of it."""
+
+    def _load_form_data(self):
+        super()._load_form_data()
+        form = self.__dict__.get("form")
+        if form and any("\r" in value for value in form.values()):
+            self.__dict__["form"] = form.__class__(
+                [(name, value.replace("\r\n", "\n")) for name, value in form.items(multi=True)])
