@@ -15,7 +15,7 @@ from reviewapp import create_app
 from reviewapp.access import public
 from reviewapp.extensions import db
 from tests.conftest import IsolatedClient
-from tests.factories import csrf_from, make_campaign, make_organization, sign_in_as
+from tests.factories import csrf_from, draft_with_photos, sign_in_as
 
 UNAVAILABLE = {
     "en": "Nothing you saved before is lost: please try again in a few minutes.",
@@ -71,14 +71,8 @@ DEAD = {
 
 @pytest.fixture
 def signed_in(app):
-    """(the working client of a signed-in applicant with a draft, its session cookie, the draft)."""
-    from reviewapp.cases.models import Case
-
-    user = make_organization()
-    case = Case(campaign=make_campaign(), organization=user.organization, contact_person="王丽",
-                contact_phone="13800138000")
-    db.session.add(case)
-    db.session.commit()
+    """(the working client of a signed-in applicant, the applicant, its draft)."""
+    user, case, _photos = draft_with_photos(0)
     client = sign_in_as(app.test_client(), user)
     return client, user, case
 
