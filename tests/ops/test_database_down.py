@@ -156,3 +156,20 @@ def test_a_statement_over_the_timeout_is_cancelled_and_turned_into_the_busy_page
     assert time.monotonic() - started < 3
     with slow.app_context():
         db.engine.dispose()
+
+
+def test_a_broken_query_is_still_a_500_not_a_busy_page(app, tmp_path):
+    """Only an unreachable or slow database is 'busy': a bug (SQLite reports a missing table as
+    an OperationalError too) stays a logged 500."""
+    broken = app_on(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path)
+
+    @broken.get("/broken-query-for-test")
+    @public
+    def broken_query():
+        db.session.execute(text("SELECT * FROM no_such_table"))
+        return "finished"
+
+    response = broken.test_client().get("/broken-query-for-test")
+    assert response.status_code == 500 and "Something went wrong" in response.get_data(as_text=True)
+    with broken.app_context():
+        db.engine.dispose()
