@@ -86,3 +86,33 @@ def test_adding_a_theme_in_a_blank_row(app, login_as):
     assert _save(admin, campaign, **{"themes-2-name_zh": "智慧健身", "themes-2-name_en": "Smart fitness"}).status_code == 302
     assert [t.name_zh for t in db.session.get(Campaign, campaign.id).themes] == ["体医融合", "乡村振兴", "智慧健身"]
     assert _themes_of(case_ids)[1] == ["体医融合", "乡村振兴"]
+
+
+def _scored_review(campaign, case_id):
+    from reviewapp.assignment.models import AssignmentStatus, ReviewAssignment
+    from reviewapp.review.models import Review, ReviewStatus
+    from tests.factories import make_user
+    assignment = ReviewAssignment(campaign_id=campaign.id, case_id=case_id, expert_id=make_user("expert").id,
+                                  status=AssignmentStatus.CONFIRMED)
+    db.session.add(assignment)
+    db.session.flush()
+    db.session.add(Review(assignment_id=assignment.id, status=ReviewStatus.SUBMITTED, scores={"organization": 8}))
+    db.session.commit()
+
+
+def test_a_criterion_that_reviews_score_keeps_its_key_and_stays(app, login_as):
+    campaign, case_ids = _world()
+    _scored_review(campaign, case_ids[0])
+    admin, _ = login_as("admin")
+    criterion_ids = [c.id for c in campaign.criteria]
+    response = _save(admin, campaign, **{"criteria-0-key": "organisation"})
+    assert "The key of “Sound organization” cannot change: 1 reviews score against it." in response.get_data(as_text=True)
+    cleared = {f"criteria-0-{name}": "" for name in ("key", "name_zh", "name_en", "weight", "levels")}
+    response = _save(admin, campaign, **cleared)
+    assert "“Sound organization” cannot be removed: 1 reviews score against it." in response.get_data(as_text=True)
+    response = _save(admin, campaign, **{"criteria-0-weight": "2", "criteria-3-key": ""} | {
+        f"criteria-3-{name}": "" for name in ("name_zh", "name_en", "weight", "levels")})
+    assert response.status_code == 302  # reweighting it, and removing an unscored one, are fine
+    db.session.expire_all()
+    criteria = db.session.get(Campaign, campaign.id).criteria
+    assert [c.id for c in criteria] == criterion_ids[:3] and str(criteria[0].weight) == "2.000"

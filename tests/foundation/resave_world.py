@@ -1,8 +1,9 @@
 """The world the unchanged re-save test walks: the access matrix's world (tests/security/world.py)
-plus what edit forms need: an open campaign with a draft and a returned case of org_a (themes,
-activities, a photo and a link), a submitted case for the Beijing unit, a draft review, an expert
-profile with themes, a foreword, and multi-line text saved with bare LF (as seeds and imports
-write it; browsers send CRLF back)."""
+plus what edit forms need: an open campaign (bidding on) with a draft and a returned case of
+org_a (themes, activities, a photo and a link), a submitted case for the Beijing unit, a
+recommended one the expert has bid on, a draft review, an expert profile with themes, a
+foreword, and multi-line text saved with bare LF (as seeds and imports write it; browsers send
+CRLF back)."""
 from datetime import datetime, timezone
 
 from reviewapp.extensions import db
@@ -15,7 +16,9 @@ def _row(snapshot_row, table):
 
 
 def build_resave_world(app):
+    from reviewapp.assignment.affinity import Bid as BidLevel
     from reviewapp.campaigns.models import Theme
+    from reviewapp.experts.models import Bid
     from reviewapp.cases.workflow import CaseState
     from reviewapp.review.models import Review, ReviewStatus
 
@@ -28,6 +31,9 @@ def build_resave_world(app):
     w.draft, w.draft_photo, w.draft_activity = security._case(w.open_campaign, org_a, w.unit_beijing, "草稿案例")
     w.returned, _photo, _activity = security._case(w.open_campaign, org_a, w.unit_beijing, "退回案例")
     w.submitted, _photo, _activity = security._case(w.open_campaign, org_a, w.unit_beijing, "已提交案例")
+    w.recommended, _photo, _activity = security._case(w.open_campaign, org_a, w.unit_beijing, "已推荐案例")
+    w.recommended.state = CaseState.RECOMMENDED
+    db.session.add(Bid(case_id=w.recommended.id, expert_id=w.users["expert_assigned"].id, level=BidLevel.EAGER))
     w.draft.state, w.draft.submitted_at = CaseState.DRAFT, None
     w.draft.summary = "第一行\n第二行"
     w.returned.state, w.submitted.state = CaseState.RETURNED, CaseState.SUBMITTED

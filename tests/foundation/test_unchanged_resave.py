@@ -43,8 +43,6 @@ NOT_EDIT_FORMS = {
     "experts.waive": "waives a conflict", "experts.may_know": "declares the expert may know the case",
     "review.decline": "declines the assignment", "review.reopen": "reopens a submitted review",
     "review.reminders": "sends reminders", "results.extra_reviewer": "asks for one more reviewer",
-    # A bid is a choice among buttons and radios; with no bid yet, the untouched form chooses nothing.
-    "experts.bid": "records a bid",
     # The selection form records decisions only once results exist (submitted reviews); its own
     # tests (tests/results) cover re-recording the same selection.
     "results.record": "records the selection",
@@ -111,4 +109,4 @@ def test_unchanged_resave_changes_nothing(app):
     assert not stale, f"NOT_EDIT_FORMS names endpoints that no longer take a POST: {stale}"
     # The walk is not vacuous: the main edit forms of every role were sent back.
     assert {"campaigns.edit", "cases.edit", "cases.autosave", "cases.caption", "experts.edit", "review.save",
-            "review.autosave", "review.settings", "publishing.foreword", "assignment.bidding"} <= exercised.keys()
+            "review.autosave", "review.settings", "publishing.foreword", "assignment.bidding", "experts.bid"} <= exercised.keys()
