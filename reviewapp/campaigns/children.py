@@ -41,7 +41,8 @@ def apply_themes(campaign, rows):
     an id removes that theme); return the merges made as [{from, into, cases}]."""
     matched, missing = _rows_by_id(rows, campaign.themes)
     kept = [(theme, row) for theme, row in matched if row["name_zh"] or row["name_en"]]
-    removed = [(theme, row["merge_into"]) for theme, row in matched if theme and not (row["name_zh"] or row["name_en"])]
+    removed = [(theme, row["merge_into"]) for theme, row in matched
+               if theme is not None and not (row["name_zh"] or row["name_en"])]
     removed += [(theme, None) for theme in missing.values()]
     targets = {theme.id: theme for theme, _row in kept if theme is not None}
     moves = []
@@ -52,7 +53,8 @@ def apply_themes(campaign, rows):
                                   "or choose under “If removed, move its cases to” the theme they should move to.",
                                   theme=theme.name, count=count), "themes")
         if count and target_id not in targets:
-            raise ChildRefused(_l("The cases of “%(theme)s” can only move to a theme that stays.", theme=theme.name), "themes")
+            raise ChildRefused(_l("The cases of “%(theme)s” can only move to a theme that stays.",
+                                  theme=theme.name), "themes")
         moves.append((theme, targets.get(target_id), count))
     merges = [_merge(theme, target, count) for theme, target, count in moves]
     themes = []
@@ -80,8 +82,9 @@ def reviews_scoring(campaign, key):
     """How many of the campaign's reviews (drafts included) hold a score under `key`."""
     from ..assignment.models import ReviewAssignment
     from ..review.models import Review
-    scores = db.session.scalars(select(Review.scores).join(ReviewAssignment, Review.assignment_id == ReviewAssignment.id)
-                                .where(ReviewAssignment.campaign_id == campaign.id))
+    scores = db.session.scalars(
+        select(Review.scores).join(ReviewAssignment, Review.assignment_id == ReviewAssignment.id)
+        .where(ReviewAssignment.campaign_id == campaign.id))
     return sum(1 for values in scores if (values or {}).get(key) is not None)
 
 
@@ -89,7 +92,8 @@ def apply_criteria(campaign, rows):
     """Make campaign.criteria match `rows` (dicts of CRITERION_FIELDS plus id), in place."""
     matched, missing = _rows_by_id(rows, campaign.criteria)
     for criterion, row in matched:
-        if criterion is not None and criterion.key != row["key"] and (count := reviews_scoring(campaign, criterion.key)):
+        renamed = criterion is not None and criterion.key != row["key"]
+        if renamed and (count := reviews_scoring(campaign, criterion.key)):
             raise ChildRefused(_l("The key of “%(name)s” cannot change: %(count)d reviews score against it.",
                                   name=criterion.name, count=count), "criteria")
     for criterion in missing.values():

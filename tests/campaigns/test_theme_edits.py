@@ -83,7 +83,8 @@ def test_merging_moves_the_cases_then_removes_the_theme(app, login_as):
 def test_adding_a_theme_in_a_blank_row(app, login_as):
     campaign, case_ids = _world()
     admin, _ = login_as("admin")
-    assert _save(admin, campaign, **{"themes-2-name_zh": "智慧健身", "themes-2-name_en": "Smart fitness"}).status_code == 302
+    response = _save(admin, campaign, **{"themes-2-name_zh": "智慧健身", "themes-2-name_en": "Smart fitness"})
+    assert response.status_code == 302
     assert [t.name_zh for t in db.session.get(Campaign, campaign.id).themes] == ["体医融合", "乡村振兴", "智慧健身"]
     assert _themes_of(case_ids)[1] == ["体医融合", "乡村振兴"]
 
@@ -106,7 +107,8 @@ def test_a_criterion_that_reviews_score_keeps_its_key_and_stays(app, login_as):
     admin, _ = login_as("admin")
     criterion_ids = [c.id for c in campaign.criteria]
     response = _save(admin, campaign, **{"criteria-0-key": "organisation"})
-    assert "The key of “Sound organization” cannot change: 1 reviews score against it." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "The key of “Sound organization” cannot change: 1 reviews score against it." in page
     cleared = {f"criteria-0-{name}": "" for name in ("key", "name_zh", "name_en", "weight", "levels")}
     response = _save(admin, campaign, **cleared)
     assert "“Sound organization” cannot be removed: 1 reviews score against it." in response.get_data(as_text=True)
