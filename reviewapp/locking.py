@@ -21,7 +21,7 @@ import logging
 
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, exc
+from sqlalchemy import event, exc, inspect
 
 from .extensions import db
 
@@ -42,7 +42,8 @@ def lock_for_write(*rows):
     if sqlite and not connection.connection.dbapi_connection.in_transaction:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     for row in rows:
-        session.refresh(row, with_for_update=None if sqlite else True)
+        # OF its own table: a row loaded with joined relationships locks only itself.
+        session.refresh(row, with_for_update=None if sqlite else {"of": inspect(row).mapper.local_table})
 
 
 def is_busy(error):

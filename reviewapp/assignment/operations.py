@@ -3,7 +3,9 @@
 Operations take the actor, write the audit entry and flush; the request or
 CLI command commits. No operation stores a pair that is in conflict of
 interest: runs go through the solver's conflict mask, manual additions
-through check_pair, and confirmation checks every open pair again.
+through check_pair, and confirmation checks every open pair again. Each
+first locks the campaign (reviewapp/locking.py), so reviewer counts and
+expert loads are decided by one change at a time.
 """
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -14,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 
 from ..audit import record
 from ..cases.workflow import CaseState, transition
+from ..campaigns.models import Campaign
 from ..extensions import db
+from ..locking import lock_for_write
 from ..mail import send_mail
 from ..security import external_url
 from ..timezones import format_local, utcnow
@@ -56,6 +60,7 @@ def run_assignment(actor, campaign, balance_weight=5):
     solution keeps keep their status; the rest are replaced. Returns the
     solver's result and the problem it solved.
     """
+    lock_for_write(campaign)
     built = build(campaign, balance_weight)
     result = solve(built.problem)
     chosen = set(result.id_pairs(built.problem))
@@ -101,6 +106,7 @@ def preview(campaign):
 
 def add_reviewer(actor, campaign, case_id, expert_id):
     """Propose one more reviewer by hand; refused with the reasons of check_pair."""
+    lock_for_write(campaign)
     built = build(campaign)
     if case_id not in built.case_index:
         raise AssignmentRefused([_l("Case %(case)s is not in the review pool.", case=case_id)])
@@ -126,6 +132,7 @@ def add_extra_reviewer(actor, campaign, case):
     review if it was closed; tells the expert (without naming the case).
     Raises AssignmentRefused when nobody is eligible.
     """
+    lock_for_write(campaign, case)
     if case.state is CaseState.REVIEWED:
         transition(case, "reopen_review", actor, reason=str(_l("Strong disagreement: one more reviewer.")))
     built = build(campaign)
@@ -157,6 +164,7 @@ def add_extra_reviewer(actor, campaign, case):
 
 def remove_reviewer(actor, assignment):
     """Take one reviewer off a case, unless the review has started."""
+    lock_for_write(db.session.get(Campaign, assignment.campaign_id), assignment)
     if assignment.started:
         raise AssignmentRefused([_l("This review has started; it cannot be removed.")])
     record(actor, "assignment.removed", assignment,
@@ -197,6 +205,7 @@ def confirm_assignment(actor, campaign):
     in conflict of interest or an expert is over their cap. Returns the
     number of assignments confirmed.
     """
+    lock_for_write(campaign)
     built = build(campaign)
     problems = _confirm_problems(built)
     if problems:

@@ -12,6 +12,7 @@ from ..audit import record
 from ..cases.models import Case
 from ..cases.workflow import CaseState, transition
 from ..extensions import db
+from ..locking import lock_for_write
 from ..timezones import utcnow
 from .models import SelectionDecision
 from .selection import check_selection, compare_selection
@@ -49,6 +50,7 @@ def record_selection(actor, campaign, candidates, proposed, final, reasons, limi
     final set breaks the quota or a group limit, or once published.
     Returns the deviations.
     """
+    lock_for_write(campaign)  # two admins recording at once: one after the other, each checked
     require_unpublished(campaign)
     final = set(final)
     problems = list(check_selection(final, candidates, campaign.selection_quota, limits))

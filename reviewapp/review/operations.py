@@ -15,6 +15,7 @@ from ..campaigns.phases import Window, require_open
 from ..cases.workflow import CaseState
 from ..experts.operations import declare_conflict
 from ..extensions import db
+from ..locking import lock_for_write
 from ..mail import send_mail
 from ..security import external_url
 from ..timezones import format_local, utcnow
@@ -72,6 +73,11 @@ def save_draft(actor, assignment, values, expected_version):
     _require_review_case(assignment)
     cleaned = clean_values(campaign, values)
     review = review_of(assignment)
+    if review is None:
+        # Two first saves at once (two tabs) must not both create the review. The campaign
+        # is locked first, as every change of assignments locks it (its results stamp).
+        lock_for_write(campaign, assignment)
+        review = review_of(assignment)
     if review is None:
         if expected_version not in (None, 0):
             raise ReviewRefused(STALE, conflict=True)
