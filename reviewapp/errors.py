@@ -26,7 +26,6 @@ MESSAGES = {
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Please wait a minute and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again later.")),
     503: (_l("Busy"), _l("The service is busy at this moment. Please try again shortly.")),
-    503: (_l("Busy"), _l("The service is busy at this moment. Please try again shortly.")),
 }
 
 

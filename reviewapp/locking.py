@@ -19,7 +19,7 @@ back (see handle_operational_error).
 """
 import logging
 
-from flask import jsonify, request
+from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, exc, inspect
 
@@ -55,17 +55,15 @@ def is_busy(error):
 
 
 def handle_operational_error(error):
-    """Busy: roll back and say so, in the page or the JSON the browser asked for."""
-    from .errors import handle_unexpected, render_error
+    """Busy: roll back and say so, in the page or the JSON the browser asked for; any other
+    OperationalError goes on to errors.handle_unexpected (unreachable database or a bug)."""
+    from .errors import error_response, handle_unexpected
 
     if not is_busy(error):
         return handle_unexpected(error)
     db.session.rollback()
     log.warning("database busy on %s %s: %s", request.method, request.path, error.orig)
-    if request.accept_mimetypes.best == "application/json":
-        message = str(BUSY)
-        return jsonify(ok=False, message=message, accepted=[], refused=[{"name": "", "message": message}]), 503
-    return render_error(503, detail=BUSY)
+    return error_response(503, BUSY)
 
 
 def _sqlite_on_connect(timeout):
