@@ -34,16 +34,22 @@ def at_once(*calls):
     return results
 
 
+def row_lock(table):
+    """PostgreSQL statement for lock_held: one row of `table`, by its id."""
+    return f"SELECT id FROM {table} WHERE id = %(id)s FOR UPDATE"
+
+
 @contextmanager
-def lock_held(app, table, row_id):
-    """Another connection holds the write lock: on the row (PostgreSQL), on the database (SQLite)."""
+def lock_held(app, postgresql, **params):
+    """Another connection holds a lock until the block ends: SQLite's write lock (the whole
+    database), or on PostgreSQL whatever the statement `postgresql` takes (with `params`)."""
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     try:
         with engine.connect() as connection:
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             else:
-                connection.exec_driver_sql(f"SELECT id FROM {table} WHERE id = %(id)s FOR UPDATE", {"id": row_id})
+                connection.exec_driver_sql(postgresql, params)
             yield
             connection.rollback()
     finally:

@@ -10,7 +10,7 @@ from reviewapp.cases.models import Case, Evidence
 from reviewapp.extensions import db
 from tests.cases.conftest import folder_listing
 from tests.factories import csrf_from, sign_in_as
-from tests.races import TRIALS, at_once, impatient_app, lock_held
+from tests.races import TRIALS, at_once, impatient_app, lock_held, row_lock
 
 MB = 1024 * 1024
 DOES_NOT_FIT = "无法上传：每个案例的文件合计不得超过 1 MB"
@@ -60,7 +60,7 @@ def test_simultaneous_uploads_never_pass_the_case_limit(app, campaign, organizat
 def test_an_upload_that_waits_too_long_is_refused_politely_and_leaves_nothing(app, draft, organization_user):
     organization_user.locale = "zh"
     db.session.commit()
-    with impatient_app(app) as impatient, lock_held(app, "cases", draft.id):
+    with impatient_app(app) as impatient, lock_held(app, row_lock("cases"), id=draft.id):
         client = sign_in_as(impatient.test_client(), organization_user)
         token = csrf_from(client.get(f"/cases/{draft.id}/evidence").get_data(as_text=True))
         response = _send(client, draft, token, noise_png(40), 1)

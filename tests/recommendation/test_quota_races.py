@@ -7,7 +7,7 @@ from reviewapp.cases.models import Case
 from reviewapp.cases.workflow import CaseState
 from reviewapp.extensions import db
 from tests.factories import csrf_from, make_campaign, sign_in_as
-from tests.races import TRIALS, at_once, impatient_app, lock_held
+from tests.races import TRIALS, at_once, impatient_app, lock_held, row_lock
 from tests.recommendation.data import make_case, make_org, make_unit, make_unit_user
 
 QUOTA_FULL = "贵单位已推荐 1 个案例，已达本次征集活动的上限"
@@ -75,7 +75,7 @@ def test_a_recommendation_that_waits_too_long_is_refused_politely_and_changes_no
     user = make_unit_user(unit)
     user.locale = "zh"
     db.session.commit()
-    with impatient_app(app) as impatient, lock_held(app, "recommending_units", unit.id):
+    with impatient_app(app) as impatient, lock_held(app, row_lock("recommending_units"), id=unit.id):
         status, page = _race([sign_in_as(impatient.test_client(), user)], [case.id])[0]
         assert status == 503 and BUSY in page
     assert _recommended([case]) == []
