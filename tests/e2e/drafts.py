@@ -1,5 +1,8 @@
 """Steps the draft tests share: open a draft, the status texts, what the database holds."""
 import re
+from datetime import datetime, timedelta, timezone
+
+from playwright.sync_api import expect
 
 from reviewapp.cases.models import Case
 from reviewapp.extensions import db
@@ -15,7 +18,10 @@ def open_draft(page, live_app, lang, at=None):
     page.goto("/")
     switch_language(page, lang)
     sign_in(page, t, world.org_user.email, PASSWORD)
-    page.context.clock.install(time=at)   # the 3-second autosave pause passes with run_for, not sleep
+    # The page's clock stands still: the 3-second autosave pause passes only with run_for, however slow the test.
+    start = at or datetime.now(timezone.utc)
+    page.context.clock.install(time=start)
+    page.context.clock.pause_at(start + timedelta(seconds=1))
     page.goto(f"/cases/{case.id}/edit")
     return t, case, world
 
@@ -41,15 +47,15 @@ def save_on_another_computer(browser, live_app, world, case, values):
     context = browser.new_context(base_url=live_app.url, locale="en-US")
     violations = watch_csp(context)
     try:
+        en = live_app.t("en")
         page = context.new_page()
         page.goto("/")
-        sign_in(page, live_app.t("en"), world.org_user.email, PASSWORD)
+        sign_in(page, en, world.org_user.email, PASSWORD)
         page.goto(f"/cases/{case.id}/edit")
-        en = live_app.t("en")
         for label, text in values.items():
             labelled(main(page), en(label)).fill(text)
         main(page).get_by_role("button", name=en("Save draft")).click()
-        page.locator(".flashes").filter(has_text=en("Draft saved.")).wait_for()
+        expect(page.locator("body")).to_contain_text(en("Draft saved."))   # else: what came instead
     finally:
         context.close()
     assert not violations, violations

@@ -17,7 +17,7 @@ from tests.e2e.ui import NARRATIVE, flash, labelled, main
 pytestmark = pytest.mark.e2e
 
 THEME = {"zh": "体医融合", "en": "Sports and medicine"}
-AT_10_42_BEIJING = datetime(2026, 3, 2, 2, 42, tzinfo=timezone.utc)
+AT_10_42_BEIJING = datetime(2026, 3, 2, 2, 42, 5, tzinfo=timezone.utc)
 
 
 def _conflict_text(t):
@@ -158,3 +158,29 @@ def test_a_plain_reload_brings_back_text_not_yet_sent(page, live_app):
     assert stored(case.id).title == "还没来得及保存的标题"
     page.reload()
     expect(status).to_have_text("")
+
+
+def test_a_refused_save_draft_keeps_the_text_and_the_saved_version_offers_it(browser, page, live_app):
+    t, case, world = open_draft(page, live_app, "zh")
+    title = labelled(main(page), t("Title of the case"))
+    title.fill("我写的标题")
+    save_on_another_computer(browser, live_app, world, case, {"Title of the case": "同事写的标题"})
+    main(page).get_by_role("button", name=t("Save draft")).click()
+    expect(main(page).locator(".error-summary")).to_contain_text(t(
+        "This case was saved in another tab or by another person after you opened it, so your changes were "
+        "not saved. Your text is still below: copy what you need, reload the page and apply it again."))
+    expect(title).to_have_value("我写的标题")
+    autosaves = _autosaves(page)
+    title.press("End")
+    title.press_sequentially("！")
+    page.clock.run_for(3100)
+    page.wait_for_timeout(300)
+    assert autosaves == [] and stored(case.id).title == "同事写的标题"
+
+    main(page).get_by_role("link", name=t("Open the saved version")).click()
+    expect(title).to_have_value("同事写的标题")
+    offer = main(page).locator(".draft-offer")
+    expect(offer.locator(".draft-mine")).to_have_text("我写的标题！")
+    expect(offer.locator(".draft-saved")).to_have_text("同事写的标题")
+    page.clock.run_for(3100)
+    assert stored(case.id).title == "同事写的标题"
