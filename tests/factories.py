@@ -13,10 +13,20 @@ def csrf_from(html):
     return match.group(1) or match.group(2)
 
 
+def start_token_from(html):
+    """The one-time token of the page's (first) "start a case" form, or None."""
+    match = re.search(r'name="start_token" value="([^"]+)"', html)
+    return match.group(1) if match else None
+
+
 def submit_form(client, page, data, action=None, **kwargs):
-    """GET `page`, take its CSRF token, POST `data` to `action` (default: the page)."""
+    """GET `page`, take its CSRF token (and start token, as a browser sends the form's hidden
+    fields), POST `data` to `action` (default: the page)."""
     html = client.get(page).get_data(as_text=True)
-    return client.post(action or page, data={"csrf_token": csrf_from(html), **data}, **kwargs)
+    hidden = {"csrf_token": csrf_from(html)}
+    if start_token_from(html):
+        hidden["start_token"] = start_token_from(html)
+    return client.post(action or page, data={**hidden, **data}, **kwargs)
 
 
 # ---- factories -----------------------------------------------------------

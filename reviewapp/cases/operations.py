@@ -1,19 +1,21 @@
 """Operations that change a case. Each takes the actor, writes the audit entry and flushes;
 the request or command that calls it commits once."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import InvalidRequestError
 
 from ..audit import record
 from ..campaigns.phases import Window, describe_window, is_open, require_open
 from ..extensions import db
+from ..locking import lock_for_write
 from ..recommendation.routing import RoutingError, route_case
 from ..timezones import utcnow
 from .activity_log import held_on_datetime
 from .checks import file_identity_flags, identity_of, missing_items
-from .evidence import LINK, ensure_blind_copy, read_stored
+from .evidence import LINK, delete_evidence, ensure_blind_copy, read_stored
 from .models import ActivityLogEntry, Case
-from .workflow import CaseState, transition
+from .snapshot import take_snapshot
+from .workflow import EDITABLE_STATES, CaseState, transition
 
-EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.RETURNED})
 TEXT_FIELDS = ("title", "summary", "organization_text", "activities_text", "innovation_text",
                "influence_text", "experience_text", "contact_person", "contact_phone")
 NUMBER_FIELDS = ("volunteers", "service_hours", "activities_held", "people_served", "start_year")
@@ -32,6 +34,10 @@ class EditConflict(CaseError):
     """The case was saved elsewhere since this form was opened."""
 
 
+class CaseDeleted(CaseError):
+    """Another request deleted the case first (the same "Delete" sent twice at once)."""
+
+
 class SubmissionIncomplete(CaseError):
     def __init__(self, missing):
         super().__init__(_l("The case cannot be submitted yet; it still needs: %(items)s.",
@@ -48,11 +54,22 @@ def require_editable(case):
         raise CaseError(_l("This case has been submitted and can no longer be changed."))
 
 
-def start_case(actor, campaign):
-    """A new empty draft of the actor's organization for `campaign` (its submission window must be open)."""
+def case_started_with(actor, token):
+    """The draft the actor's organization created with this start token, or None."""
+    return db.session.scalar(db.select(Case).filter_by(organization_id=actor.organization_id, start_token=token))
+
+
+def start_case(actor, campaign, token):
+    """A new empty draft of the actor's organization for `campaign` (its submission window must
+    be open), created once per start token: the same token again returns the draft it made.
+    Two requests with one token at the same moment: the database's unique constraint lets one
+    insert, the other's flush or commit raises IntegrityError (then use case_started_with)."""
+    existing = case_started_with(actor, token)
+    if existing is not None:
+        return existing
     require_open(campaign, Window.SUBMISSION)
     organization = actor.organization
-    case = Case(campaign=campaign, organization=organization, language="zh",
+    case = Case(campaign=campaign, organization=organization, language="zh", start_token=token,
                 contact_person=organization.contact_person, contact_phone=organization.mobile)
     db.session.add(case)
     db.session.flush()
@@ -154,6 +171,8 @@ def submit_case(actor, case, now=None):
     refresh_blind_copy(actor, case)
     transition(case, "submit", actor)
     case.submitted_at = now or utcnow()
+    case.first_submitted_at = case.first_submitted_at or case.submitted_at
+    case.submitted_snapshot = take_snapshot(case, case.submitted_at)
     db.session.flush()
     return case
 
@@ -172,6 +191,37 @@ def withdraw_case(actor, case, now=None):
     case.submitted_at = None
     db.session.flush()
     return case
+
+
+def deletion_refusal(case):
+    """Why `case` cannot be deleted (translated), or None: only a draft never submitted can be.
+    A case once submitted (even withdrawn or returned since) stays on record: its unit or the
+    organizers have seen it and its history refers to it."""
+    if not is_editable(case):
+        return _l("This case has been submitted, so it cannot be deleted.")
+    if case.first_submitted_at is not None:
+        return _l("This case was submitted before and stays on record, so it cannot be deleted. "
+                  "If you do not submit it again, it is not part of the collection.")
+    return None
+
+
+def delete_case(actor, case):
+    """Delete a never-submitted draft with its activity rows and evidence (the files through
+    delete_evidence: removed after the storage grace period). Raises CaseError otherwise."""
+    try:
+        lock_for_write(case)
+    except InvalidRequestError as gone:  # the row is gone: another request deleted it first
+        raise CaseDeleted(_l("The draft was deleted.")) from gone
+    refusal = deletion_refusal(case)
+    if refusal is not None:
+        raise CaseError(refusal)
+    for item in list(case.evidence):
+        delete_evidence(actor, item)
+    record(actor, "case.deleted", case, changes={
+        "organization": case.organization_id, "campaign": case.campaign_id, "title": case.title,
+        "activities": len(case.activities)})
+    db.session.delete(case)
+    db.session.flush()
 
 
 def deadline_text(campaign):

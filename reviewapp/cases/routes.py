@@ -1,7 +1,7 @@
-"""Case pages: start, edit (with autosave), submit, withdraw, receipt and blind check.
+"""Case pages: edit (with autosave), submit, withdraw, receipt and blind check.
 
-Evidence and activity-log pages register on the same blueprint from their
-own modules, imported at the end.
+Starting and deleting a draft, evidence and activity-log pages register on the same
+blueprint from their own modules, imported at the end.
 """
 from flask import (
     flash,
@@ -18,7 +18,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import allow
 from ..auth.models import Role
-from ..campaigns.models import Campaign
 from ..campaigns.phases import WindowClosed
 from ..extensions import db
 from ..security import DOWNLOAD_POLICY
@@ -39,21 +38,6 @@ from .uploads import UploadRefused
 from .workflow import TransitionRefused
 
 _REFUSALS = (operations.CaseError, WindowClosed, TransitionRefused, UploadRefused)
-
-
-@bp.post("/start/<int:campaign_id>")
-@allow(Role.ORGANIZATION)
-def start(campaign_id):
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        return redirect(url_for("dashboard.index"))
-    try:
-        case = operations.start_case(current_user, campaign)
-    except WindowClosed as error:
-        flash(error.message, "error")
-        return redirect(url_for("dashboard.index"))
-    db.session.commit()
-    return redirect(url_for("cases.edit", case_id=case.id))
 
 
 @bp.get("/<int:case_id>")
@@ -199,4 +183,4 @@ def refresh_blind_check(case_id):
     return redirect(url_for("cases.blind_check", case_id=case_id))
 
 
-from . import routes_activities, routes_evidence  # noqa: F401  (they add their views to bp)
+from . import routes_activities, routes_drafts, routes_evidence  # noqa: F401  (they add their views to bp)

@@ -28,6 +28,9 @@ class CaseState(enum.StrEnum):
         return STATE_LABELS[self]
 
 
+# The applicant may change the case (and nobody screens it) only in these states.
+EDITABLE_STATES = frozenset({CaseState.DRAFT, CaseState.RETURNED})
+
 STATE_LABELS = {
     CaseState.DRAFT: _l("Draft"),
     CaseState.SUBMITTED: _l("Submitted"),

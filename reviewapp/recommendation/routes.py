@@ -11,6 +11,7 @@ from ..campaigns.models import Campaign
 from ..campaigns.phases import Window, describe_window, is_open
 from ..campaigns.queries import latest_campaign
 from ..cases.models import Case
+from ..cases.snapshot import submitted_version
 from ..cases.workflow import can
 from ..extensions import db
 from ..security import DOWNLOAD_POLICY
@@ -38,8 +39,9 @@ def index():
     campaign = latest_campaign()
     if campaign is None or current_user.unit_id is None:
         return render_template("recommendation/index.html", campaign=campaign, cases=[])
+    cases = queries.unit_cases(current_user.unit_id, campaign)
     return render_template(
-        "recommendation/index.html", campaign=campaign, cases=queries.unit_cases(current_user.unit_id, campaign),
+        "recommendation/index.html", campaign=campaign, cases=[(case, submitted_version(case)) for case in cases],
         quota_left=queries.quota_left(current_user.unit_id, campaign),
         window_open=is_open(campaign, Window.RECOMMENDATION),
         window=describe_window(campaign, Window.RECOMMENDATION))
@@ -49,8 +51,9 @@ def index():
 @allow(Role.UNIT, check=in_jurisdiction)
 def show(case_id):
     case = db.session.get(Case, case_id)
+    # The submitted version: what the applicant writes after withdrawing or a return stays theirs.
     return render_template(
-        "recommendation/case.html", case=case, can=can, reason_form=ReasonForm(), confirm_form=ConfirmForm(),
+        "recommendation/case.html", case=case, shown=submitted_version(case), can=can, reason_form=ReasonForm(), confirm_form=ConfirmForm(),
         quota_left=queries.quota_left(case.unit_id, case.campaign),
         window_open=is_open(case.campaign, Window.RECOMMENDATION))
 

@@ -2,7 +2,7 @@
 from reviewapp.cases.models import Case
 from reviewapp.cases.workflow import CaseState
 from reviewapp.extensions import db
-from tests.factories import csrf_from
+from tests.factories import csrf_from, start_token_from
 
 
 def form_data(client, case, **values):
@@ -21,7 +21,8 @@ def reload(case):
 def test_dashboard_offers_to_start_a_case_and_starting_opens_the_form(org_client, campaign):
     page = org_client.get("/dashboard").get_data(as_text=True)
     assert f"/cases/start/{campaign.id}" in page
-    response = org_client.post(f"/cases/start/{campaign.id}", data={"csrf_token": csrf_from(page)})
+    response = org_client.post(f"/cases/start/{campaign.id}",
+                               data={"csrf_token": csrf_from(page), "start_token": start_token_from(page)})
     assert response.status_code == 302 and response.headers["Location"].endswith("/edit")
     case = db.session.scalar(db.select(Case))
     assert case.state is CaseState.DRAFT and case.contact_person == "王丽"
@@ -35,8 +36,8 @@ def test_starting_a_case_after_the_deadline_is_refused(app, org_client, campaign
     db.session.commit()
     page = org_client.get("/dashboard").get_data(as_text=True)
     assert f"/cases/start/{campaign.id}" not in page
-    response = org_client.post(f"/cases/start/{campaign.id}", data={"csrf_token": csrf_from(page)},
-                               follow_redirects=True)
+    response = org_client.post(f"/cases/start/{campaign.id}", follow_redirects=True,
+                               data={"csrf_token": csrf_from(page), "start_token": "a-token-of-an-older-page"})
     assert "deadline has passed" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Case.id))) == 0
 

@@ -96,6 +96,7 @@ POLICY = {
     "cases.autosave": CASE_OWNER,
     "cases.submit": CASE_OWNER,
     "cases.withdraw": CASE_OWNER,
+    "cases.delete_draft": CASE_OWNER,
     "cases.receipt": CASE_READERS,
     "cases.blind_check": CASE_READERS,
     "cases.refresh_blind_check": CASE_OWNER,
