@@ -24,6 +24,7 @@ from ..access import allow
 from ..auth.models import Role
 from ..extensions import db
 from ..jobs.operations import active_job
+from ..locking import lock_for_write
 from ..security import DOWNLOAD_POLICY, IMAGE_POLICY, PDF_POLICY, send_stored_file
 from . import evidence as store
 from .blueprint import (
@@ -44,6 +45,12 @@ from .uploads import UploadRefused, format_megabytes, read_upload
 
 def _wants_json():
     return request.accept_mimetypes.best == "application/json"
+
+
+def _editable_now(case):
+    """Still editable, decided under the case's lock: another tab may have just submitted it."""
+    lock_for_write(case)
+    return is_editable(case)
 
 
 def _page(case, status=200, refused=(), upload_form=None, link_form=None):
@@ -103,6 +110,7 @@ def add_link(case_id):
     form = LinkForm()
     if form.validate_on_submit():
         try:
+            lock_for_write(case)
             require_editable(case)
             store.add_link(current_user, case, form.url.data, form.caption.data)
         except (UploadRefused, CaseError) as refusal:
@@ -119,7 +127,7 @@ def add_link(case_id):
 def caption(case_id, evidence_id):
     item = load_evidence(case_id, evidence_id)
     form = CaptionForm()
-    if form.validate_on_submit() and is_editable(item.case):
+    if form.validate_on_submit() and _editable_now(item.case):
         store.set_caption(current_user, item, form.caption.data)
         db.session.commit()
         flash(_l("Caption saved."), "success")
@@ -132,7 +140,7 @@ def caption(case_id, evidence_id):
 @allow(Role.ORGANIZATION, check=owns_evidence)
 def delete(case_id, evidence_id):
     item = load_evidence(case_id, evidence_id)
-    if FlaskForm().validate_on_submit() and is_editable(item.case):
+    if FlaskForm().validate_on_submit() and _editable_now(item.case):
         store.delete_evidence(current_user, item)
         db.session.commit()
         flash(_l("File removed."), "success")
