@@ -2,9 +2,7 @@
 deletes a draft it never submitted, after confirming, and nothing else."""
 import threading
 import time
-from contextlib import contextmanager
-
-from sqlalchemy import create_engine
+from functools import partial
 
 from reviewapp.audit import AuditEntry
 from reviewapp.cases import operations
@@ -13,6 +11,7 @@ from reviewapp.extensions import db
 from reviewapp.storage.models import FileTombstone
 from tests.cases.conftest import complete
 from tests.factories import csrf_from, sign_in_as, start_token_from
+from tests.races import at_once, lock_held
 
 
 def start_form(client, campaign):
@@ -31,21 +30,8 @@ def case_count():
     return db.session.scalar(db.select(db.func.count(Case.id)))
 
 
-@contextmanager
-def inserts_held(app):
-    """Another connection holds back every INSERT into cases (reads go on) until the block ends:
-    the SQLite write lock, or PostgreSQL's EXCLUSIVE table lock."""
-    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
-    try:
-        with engine.connect() as connection:
-            if connection.dialect.name == "sqlite":
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-            else:
-                connection.exec_driver_sql("LOCK TABLE cases IN EXCLUSIVE MODE")
-            yield
-            connection.rollback()
-    finally:
-        engine.dispose()
+# Holds back every INSERT into cases while reads go on: SQLite's write lock, or this table lock.
+HOLD_INSERTS = "LOCK TABLE cases IN EXCLUSIVE MODE"
 
 
 def test_a_double_click_sent_at_the_same_instant_makes_one_draft(app, campaign, organization_user):
@@ -59,7 +45,7 @@ def test_a_double_click_sent_at_the_same_instant_makes_one_draft(app, campaign, 
     def send(index):  # two clients: one browser's two requests, each on its own connection
         responses[index] = post_start(clients[index], campaign, csrfs[index], token)
 
-    with inserts_held(app):
+    with lock_held(app, HOLD_INSERTS):
         threads = [threading.Thread(target=send, args=(index,)) for index in range(2)]
         for thread in threads:
             thread.start()
@@ -157,3 +143,14 @@ def test_a_submitted_or_withdrawn_case_cannot_be_deleted_and_the_reason_is_in_ch
     assert refused.status_code == 409 and "曾经提交" in refused.get_data(as_text=True)
     assert f"/cases/{draft.id}/delete" not in org_client.get("/dashboard").get_data(as_text=True)
     assert case_count() == 1
+
+
+def test_delete_sent_twice_at_the_same_instant_deletes_once_and_both_say_deleted(
+        app, draft, organization_user):
+    clients = [sign_in_as(app.test_client(), organization_user) for _ in range(2)]
+    tokens = [csrf_from(c.get(f"/cases/{draft.id}/delete").get_data(as_text=True)) for c in clients]
+    responses = at_once(*(partial(c.post, f"/cases/{draft.id}/delete", data={"csrf_token": t})
+                          for c, t in zip(clients, tokens)))
+    assert [r.status_code for r in responses] == [302, 302]
+    assert all(r.headers["Location"].endswith("/dashboard") for r in responses) and case_count() == 0
+    assert db.session.scalar(db.select(db.func.count(AuditEntry.id)).filter_by(action="case.deleted")) == 1
