@@ -40,9 +40,6 @@ class Config:
     # Seconds a write waits for another's lock (SQLite busy timeout, PostgreSQL lock_timeout)
     # before the user is told "busy, nothing was saved, try again" (reviewapp/locking.py).
     DATABASE_LOCK_TIMEOUT = _env_int("DATABASE_LOCK_TIMEOUT", 10)
-    # Seconds a write waits for another's lock (SQLite busy timeout, PostgreSQL lock_timeout)
-    # before the user is told "busy, nothing was saved, try again" (reviewapp/locking.py).
-    DATABASE_LOCK_TIMEOUT = _env_int("DATABASE_LOCK_TIMEOUT", 10)
     # Seconds to reach the database, and that one SQL statement may run (PostgreSQL; 0: no
     # limit), so that with the database down or hung a request fails within seconds with a
     # translated 503 instead of hanging until gunicorn kills the worker (extensions.engine_options).
