@@ -9,13 +9,14 @@ from ..campaigns.models import Campaign
 from ..campaigns.queries import latest_campaign
 from ..cases.models import Case
 from ..extensions import db
-from ..recommendation.queries import pool_filter, review_pool
+from ..recommendation.queries import review_pool
 from ..views import committed
 from . import operations, queries
 from .conflicts import RULE_LABELS
 from .forms import BidForm, DeclareConflictForm, ExpertForm, ImportForm, MayKnowForm, WaiveForm
 from .importer import ImportRefused, import_experts
 from .models import BID_LABELS, ExpertProfile
+from .pool_tokens import pool_case_by_token, pool_token
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
 
@@ -25,11 +26,10 @@ def _theme_names():
     return [t.name_zh for t in campaign.themes] if campaign else []
 
 
-def in_current_pool(user, case_id):
-    """Experts see only the blind summaries of the latest campaign's review pool."""
-    campaign = latest_campaign()
-    return campaign is not None and db.session.scalar(
-        db.select(Case.id).filter(Case.id == case_id, pool_filter(campaign))) is not None
+def in_current_pool(user, token, **_):
+    """Experts see only the blind summaries of the latest campaign's review pool, each named by
+    an opaque token (pool_tokens), never by its case id."""
+    return pool_case_by_token(token) is not None
 
 
 @bp.get("/")
@@ -142,6 +142,7 @@ def cases():
                            bid_labels=BID_LABELS,
                            bids=queries.bids_for(ids, [current_user.id]),
                            declared=queries.declared_by(current_user.id, ids),
+                           tokens={case.id: pool_token(case) for case in pool},
                            may_know_form=MayKnowForm(), bid_form=BidForm())
 
 
@@ -151,23 +152,23 @@ def _blind_summary(case):
     return {"title": redact(case.title), "summary": redact(case.summary)}
 
 
-@bp.post("/cases/<int:case_id>/may-know")
+@bp.post("/cases/<token>/may-know")
 @allow(Role.EXPERT, check=in_current_pool)
-def may_know(case_id):
+def may_know(token):
     if MayKnowForm().validate_on_submit():
-        operations.declare_conflict(current_user, db.session.get(Case, case_id), current_user)
+        operations.declare_conflict(current_user, pool_case_by_token(token), current_user)
         db.session.commit()
         flash(_l("Thank you. You will not be asked to review this case."), "success")
     return redirect(url_for("experts.cases"))
 
 
-@bp.post("/cases/<int:case_id>/bid")
+@bp.post("/cases/<token>/bid")
 @allow(Role.EXPERT, check=in_current_pool)
-def bid(case_id):
+def bid(token):
     form = BidForm()
     if not form.validate_on_submit():
         flash(_l("Choose one of the answers."), "error")
         return redirect(url_for("experts.cases"))
     with committed(_l("Your bid is saved."), operations.ExpertError):
-        operations.place_bid(current_user, db.session.get(Case, case_id), form.level.data)
+        operations.place_bid(current_user, pool_case_by_token(token), form.level.data)
     return redirect(url_for("experts.cases"))

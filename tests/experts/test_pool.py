@@ -1,4 +1,5 @@
 """The expert pool: adding and importing experts, blind summaries, declarations, bids."""
+import re
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -9,6 +10,7 @@ from reviewapp.auth.models import Invitation
 from reviewapp.cases.workflow import CaseState
 from reviewapp.experts.models import Bid, Conflict, ConflictSource, ExpertProfile
 from reviewapp.experts.operations import ExpertError, waive_conflict
+from reviewapp.experts.pool_tokens import pool_token
 from reviewapp.experts.queries import active_conflict_pairs, pool_experts
 from reviewapp.extensions import db
 from tests.factories import make_campaign, sign_in_as, submit_form
@@ -95,20 +97,36 @@ def test_expert_declares_a_conflict_and_bids(app):
     case = _pool_case(campaign)
     expert = make_expert(province="hunan")
     client = sign_in_as(app.test_client(), expert)
-    submit_form(client, "/experts/cases", {"level": "eager"}, action=f"/experts/cases/{case.id}/bid")
+    submit_form(client, "/experts/cases", {"level": "eager"}, action=f"/experts/cases/{pool_token(case)}/bid")
     assert db.session.scalar(db.select(Bid)).level is BidLevel.EAGER
-    submit_form(client, "/experts/cases", {}, action=f"/experts/cases/{case.id}/may-know")
+    submit_form(client, "/experts/cases", {}, action=f"/experts/cases/{pool_token(case)}/may-know")
     conflict = db.session.scalar(db.select(Conflict))
     assert (conflict.case_id, conflict.expert_id, conflict.source) == (case.id, expert.id, ConflictSource.EXPERT)
     assert (case.id, expert.id) in active_conflict_pairs([case], pool_experts())
     assert "You said you may know this case." in client.get("/experts/cases").get_data(as_text=True)
 
 
+def test_pool_forms_name_cases_by_opaque_tokens_only(app):
+    """Sequential case ids would tell an expert how many cases came before and after one."""
+    campaign = make_campaign(bidding_enabled=True)
+    case = _pool_case(campaign)
+    expert = make_expert(province="hunan")
+    client = sign_in_as(app.test_client(), expert)
+    page = client.get("/experts/cases").get_data(as_text=True)
+    actions = re.findall(r'action="([^"]+)"', page)
+    assert f"/experts/cases/{pool_token(case)}/may-know" in actions
+    assert f"/experts/cases/{pool_token(case)}/bid" in actions
+    assert not any(re.search(rf"/{case.id}(?:/|$)", action) for action in actions), actions
+    for path in (f"/experts/cases/{case.id}/may-know", f"/experts/cases/{case.id}/bid"):
+        assert submit_form(client, "/experts/cases", {"level": "eager"}, action=path).status_code == 404
+    assert db.session.scalar(db.select(Bid)) is None and db.session.scalar(db.select(Conflict)) is None
+
+
 def test_bids_are_refused_when_the_campaign_takes_none(app):
     campaign = make_campaign()
     case = _pool_case(campaign)
     client = sign_in_as(app.test_client(), make_expert())
-    response = submit_form(client, "/experts/cases", {"level": "eager"}, action=f"/experts/cases/{case.id}/bid",
+    response = submit_form(client, "/experts/cases", {"level": "eager"}, action=f"/experts/cases/{pool_token(case)}/bid",
                            follow_redirects=True)
     assert "does not take bids" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(Bid)) is None
@@ -119,7 +137,7 @@ def test_experts_cannot_reach_cases_outside_the_pool(app):
     hidden = make_case(campaign, make_org(), state=CaseState.SUBMITTED, unit=make_unit())
     client = sign_in_as(app.test_client(), make_expert())
     assert hidden.title not in client.get("/experts/cases").get_data(as_text=True)
-    response = submit_form(client, "/experts/cases", {"level": "eager"}, action=f"/experts/cases/{hidden.id}/bid")
+    response = submit_form(client, "/experts/cases", {"level": "eager"}, action=f"/experts/cases/{pool_token(hidden)}/bid")
     assert response.status_code == 404
 
 

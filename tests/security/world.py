@@ -201,7 +201,13 @@ TOKENS = {
     "auth.reset_password": lambda w: w.reset_token,
     "auth.accept_invitation": lambda w: w.invitation_token,
     "review.": lambda w: w.review_token,
+    "experts.": lambda w: _pool_token(w.case_a),
 }
+
+
+def _pool_token(case):
+    from reviewapp.experts.pool_tokens import pool_token
+    return pool_token(case)
 
 FILLERS = {
     "campaign_id": lambda w, endpoint: w.campaign.id,
