@@ -72,8 +72,11 @@ def send_stored_file(name, mime, policy, download_name=None, as_attachment=False
     """A stored file as a response with its policy, nosniff and no caching.
 
     No ETag or Last-Modified: a file's timestamps could tell an expert when
-    (and so by whom) it was uploaded. 404 when the file is not there."""
-    from flask import abort, send_file
+    (and so by whom) it was uploaded. Given a path, send_file takes the file's
+    mtime whatever last_modified says, and answers If-Modified-Since with it, so
+    the header is dropped before ranges and conditions are evaluated (by size
+    alone). 404 when the file is not there."""
+    from flask import abort, request, send_file
 
     from .storage import storage
     if not name:
@@ -83,7 +86,10 @@ def send_stored_file(name, mime, policy, download_name=None, as_attachment=False
     except FileNotFoundError:
         abort(404)
     response = send_file(path, mimetype=mime, as_attachment=as_attachment, download_name=download_name,
-                         conditional=True, max_age=0, etag=False, last_modified=None)
+                         conditional=False, max_age=0, etag=False)
+    del response.headers["Last-Modified"]
+    response = response.make_conditional(request.environ, accept_ranges=True,
+                                         complete_length=response.content_length)
     response.headers["Content-Security-Policy"] = policy
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"

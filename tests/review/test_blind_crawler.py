@@ -118,3 +118,19 @@ def test_links_are_behind_a_warning_and_identifying_ones_withheld(app, setup, ex
     assert "withheld, because the address names the applicant" in page
     # Narrative mentions of the applicant are masked, and the activity log's host unit never shown.
     assert "■■■每周三次" in page
+
+
+def test_evidence_responses_carry_no_upload_time(app, setup, expert_client):
+    """A file's mtime is its upload time: no Last-Modified, and If-Modified-Since cannot probe it."""
+    mine = token(setup.assignments[0])
+    for path in (f"/review/{mine}/files/1/view", f"/review/{mine}/files/1/download", f"/review/{mine}/files/2/view",
+                 f"/review/{mine}/files/1/thumbnail"):
+        response = expert_client.get(path)
+        assert response.status_code == 200, path
+        assert "Last-Modified" not in response.headers and "ETag" not in response.headers, path
+        for stamp in ("Thu, 01 Jan 1970 00:00:00 GMT", "Fri, 01 Jan 2100 00:00:00 GMT"):
+            probe = expert_client.get(path, headers={"If-Modified-Since": stamp})
+            assert probe.status_code == 200 and probe.get_data() == response.get_data(), (path, stamp)
+    # Ranges still work (PDF viewers ask for parts), judged by size alone.
+    part = expert_client.get(f"/review/{mine}/files/2/view", headers={"Range": "bytes=0-9"})
+    assert part.status_code == 206 and len(part.get_data()) == 10 and part.get_data().startswith(b"%PDF-")
