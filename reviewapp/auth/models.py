@@ -8,7 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -59,6 +59,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
+    # A telephone number the department may call; set on the profile page.
+    phone: Mapped[str | None] = mapped_column(String(32))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column_type(Role), index=True)
     locale: Mapped[str | None] = mapped_column(String(8))
@@ -122,10 +124,48 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Revoked by an administrator, or replaced by a newer invitation to the same address.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit = relationship("RecommendingUnit")
     invited_by = relationship("User", foreign_keys=[invited_by_id])
 
     @property
     def is_pending(self):
-        return self.accepted_at is None and self.expires_at > utcnow()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        return "pending" if self.is_pending else "expired"
+
+
+class SignInEvent(db.Model):
+    """One sign-in attempt on an existing account: shown to its owner on the profile page."""
+
+    __tablename__ = "sign_in_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins for one e-mail address, whether or not an account has it (so a lock
+    tells nobody that the account exists). Keyed by a hash: typed addresses are not kept."""
+
+    __tablename__ = "sign_in_throttles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_key: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the owner was last told of the failures (at most one mail per lock).
+    alerted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
