@@ -4,6 +4,7 @@ from .audit.models import AuditEntry
 from .auth.models import Invitation, User
 from .campaigns.models import Campaign, Criterion, Theme
 from .cases.models import ActivityLogEntry, Case, Evidence
+from .conflicts.models import ApplicantConflict
 from .experts.models import Bid, Conflict, ExpertProfile
 from .jobs.models import Job
 from .mail.models import OutboxMessage
@@ -14,7 +15,7 @@ from .review.models import Review, ReviewDecline
 from .storage.models import FileTombstone
 from .units.models import RecommendingUnit
 
-__all__ = ["ActivityLogEntry", "AuditEntry", "Bid", "Conflict", "ExpertProfile", "ReviewAssignment",
+__all__ = ["ActivityLogEntry", "ApplicantConflict", "AuditEntry", "Bid", "Conflict", "ExpertProfile", "ReviewAssignment",
            "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Job", "Organization",
            "OutboxMessage", "RecommendingUnit", "BookBuild", "Certificate", "PublishedCase", "Review", "ReviewDecline", "SelectionDecision", "Theme", "User",
            "FileTombstone"]

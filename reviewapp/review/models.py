@@ -42,6 +42,10 @@ class Review(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when a conflict of interest ended the assignment: the review is kept (audit) but
+    # never counted in the results. `excluded_reason` is a code ("conflict").
+    excluded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    excluded_reason: Mapped[str | None] = mapped_column(String(32))
     # Optimistic locking: a save based on an older version is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -52,6 +56,10 @@ class Review(db.Model):
     @property
     def submitted(self):
         return self.status is ReviewStatus.SUBMITTED
+
+    @property
+    def excluded(self):
+        return self.excluded_at is not None
 
 
 class DeclineKind(enum.StrEnum):
