@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image
+from sqlalchemy.exc import InvalidRequestError
 
 from ..audit import record
 from ..extensions import db
@@ -109,7 +110,11 @@ def add_file(actor, case, data, file_name, caption="", only_while_editable=False
         if verified.kind == PHOTO:
             evidence.thumbnail_name = written.write(f"{os.urandom(16).hex()}.jpg", _thumbnail(blind))
         # The slow work is done: from here to the commit, one upload to this case at a time.
-        lock_for_write(case)
+        try:
+            lock_for_write(case)
+        except InvalidRequestError as gone:  # another tab deleted the draft meanwhile
+            raise UploadRefused(_l("This draft has been deleted, so %(name)s was not stored.",
+                                   name=verified.display_name), "case_deleted") from gone
         if only_while_editable:
             _require_editable(case)
         _require_room(case, verified)

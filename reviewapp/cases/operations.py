@@ -7,6 +7,7 @@ from ..audit import record
 from ..campaigns.phases import Window, describe_window, is_open, require_open
 from ..extensions import db
 from ..locking import lock_for_write
+from ..ops.arrival import arrived_at
 from ..recommendation.routing import RoutingError, route_case
 from ..timezones import utcnow
 from .activity_log import held_on_datetime
@@ -159,7 +160,12 @@ def refresh_blind_copy(actor, case):
 
 
 def submit_case(actor, case, now=None):
-    """Submit a draft: window open, checklist complete, routed to its unit, blind copy built."""
+    """Submit a draft: window open, checklist complete, routed to its unit, blind copy built.
+    Decided under the case's lock, so a photo removed in another tab at the same moment is
+    either still there when the checklist is read or already gone (and the checklist says so);
+    the case is stamped with the moment the request arrived, as the window was judged."""
+    lock_for_write(case)
+    now = now or arrived_at()
     require_open(case.campaign, Window.SUBMISSION, now)
     missing = missing_items(case)
     if missing:
@@ -170,7 +176,7 @@ def submit_case(actor, case, now=None):
         raise CaseError(error.message) from error
     refresh_blind_copy(actor, case)
     transition(case, "submit", actor)
-    case.submitted_at = now or utcnow()
+    case.submitted_at = now
     case.first_submitted_at = case.first_submitted_at or case.submitted_at
     case.submitted_snapshot = take_snapshot(case, case.submitted_at)
     db.session.flush()

@@ -28,6 +28,7 @@ from ..locking import lock_for_write
 from ..security import DOWNLOAD_POLICY, IMAGE_POLICY, PDF_POLICY, send_stored_file
 from . import evidence as store
 from .blueprint import (
+    READERS,
     bp,
     load_case,
     load_evidence,
@@ -64,9 +65,13 @@ def _page(case, status=200, refused=(), upload_form=None, link_form=None):
 
 
 @bp.get("/<int:case_id>/evidence")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_case)
+@allow(*READERS, check=reads_case)
 def evidence(case_id):
-    return _page(load_case(case_id))
+    case = load_case(case_id)
+    if current_user.role is Role.UNIT:  # the screening unit reads the submitted files
+        from ..recommendation.screening import part_page
+        return part_page(case, "evidence")
+    return _page(case)
 
 
 @bp.post("/<int:case_id>/evidence")
@@ -92,6 +97,8 @@ def upload(case_id):
             except UploadRefused as refusal:
                 db.session.rollback()
                 refused.append({"name": upload_file.filename, "message": str(refusal.message)})
+                if refusal.reason == "case_deleted":
+                    return _draft_gone(accepted, refused)
             else:
                 db.session.commit()
                 accepted.append({"id": item.id, "name": item.original_name})
@@ -101,6 +108,14 @@ def upload(case_id):
         return _page(case, 400 if not accepted else 200, refused=refused, upload_form=form)
     flash(_l("%(n)d file(s) uploaded.", n=len(accepted)), "success")
     return redirect(url_for("cases.evidence", case_id=case.id))
+
+
+def _draft_gone(accepted, refused):
+    """The draft was deleted in another tab while its files were being checked."""
+    if _wants_json():
+        return jsonify(accepted=accepted, refused=refused), 409
+    flash(refused[-1]["message"], "error")
+    return redirect(url_for("dashboard.index"))
 
 
 @bp.post("/<int:case_id>/evidence/link")
@@ -148,7 +163,7 @@ def delete(case_id, evidence_id):
 
 
 @bp.post("/<int:case_id>/evidence/<int:evidence_id>/preview")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
+@allow(*READERS, check=reads_evidence)
 def make_preview(case_id, evidence_id):
     item = load_evidence(case_id, evidence_id)
     if FlaskForm().validate_on_submit() and item.kind == "office":
@@ -158,7 +173,7 @@ def make_preview(case_id, evidence_id):
 
 
 @bp.get("/<int:case_id>/evidence/<int:evidence_id>/download")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
+@allow(*READERS, check=reads_evidence)
 def download(case_id, evidence_id):
     """The original file as uploaded (the applicant's and the admins' copy)."""
     item = load_evidence(case_id, evidence_id)
@@ -167,7 +182,7 @@ def download(case_id, evidence_id):
 
 
 @bp.get("/<int:case_id>/evidence/<int:evidence_id>/blind")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
+@allow(*READERS, check=reads_evidence)
 def download_blind(case_id, evidence_id):
     """The blind copy, under a generated name."""
     item = load_evidence(case_id, evidence_id)
@@ -177,7 +192,7 @@ def download_blind(case_id, evidence_id):
 
 
 @bp.get("/<int:case_id>/evidence/<int:evidence_id>/view")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
+@allow(*READERS, check=reads_evidence)
 def view(case_id, evidence_id):
     """Read the file in the browser: photos and PDFs (cleaned copies), Office files as their PDF rendering."""
     item = load_evidence(case_id, evidence_id)
@@ -192,7 +207,7 @@ def view(case_id, evidence_id):
 
 
 @bp.get("/<int:case_id>/evidence/<int:evidence_id>/thumbnail")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_evidence)
+@allow(*READERS, check=reads_evidence)
 def thumbnail(case_id, evidence_id):
     item = load_evidence(case_id, evidence_id)
     return send_stored_file(item.thumbnail_name, "image/jpeg", IMAGE_POLICY)
