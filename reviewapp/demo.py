@@ -9,6 +9,7 @@ from .auth.models import Role, User
 from .campaigns.models import Campaign, Criterion, Theme
 from .campaigns.rubric import DEFAULT_CRITERIA, DEFAULT_LEVELS
 from .cases.models import ActivityLogEntry, Case
+from .cases.snapshot import take_snapshot
 from .cases.workflow import CaseState
 from .experts.demo import seed_experts_demo
 from .extensions import db
@@ -207,6 +208,9 @@ def seed_demo():
             submitted_at=now - timedelta(days=3) if state is not CaseState.DRAFT else None)
         db.session.add(case)
         _fill_demo_case(case, campaign.themes[_theme], org, now)
+        if case.submitted_at is not None:  # as submit_case leaves it: on record, with its copy
+            db.session.flush()
+            case.first_submitted_at, case.submitted_snapshot = case.submitted_at, take_snapshot(case, case.submitted_at)
     db.session.flush()
     seed_review_demo()
     return {
