@@ -31,6 +31,8 @@ def create_app(config_name=None, **overrides):
     from .ops.arrival import RecordArrival
     app.wsgi_app = RecordArrival(app.wsgi_app)  # outermost: deadlines are judged by arrival
 
+    from .input_limits import BoundedIntConverter
+    app.url_map.converters["int"] = BoundedIntConverter  # an id past the column's range is a 404
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
@@ -123,11 +125,13 @@ def _register_blueprints(app):
 def _register_request_hooks(app):
     from .access import refuse_undeclared
     from .errors import register_error_handlers
+    from .input_limits import refuse_control_characters
     from .ops.logging import init_logging
     from .templating import register_template_helpers
     from .security import add_security_headers
 
     app.before_request(refuse_undeclared)
+    app.before_request(refuse_control_characters)  # PostgreSQL cannot store a NUL, exports no controls
     app.after_request(add_security_headers)
     register_error_handlers(app)
     register_template_helpers(app)
