@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..jobs import JobAlreadyRunning, enqueue
+from ..jobs.liveness import work_folder
 from ..jobs.runner import JobFailed
 from .models import Evidence
 from ..storage import storage
@@ -48,13 +49,15 @@ def _no_network_prefix():
     return (unshare, "-rn")
 
 
-def convert_to_pdf(data, extension, binary, timeout):
-    """PDF bytes of an Office document, or JobFailed with a message a person can read."""
+def convert_to_pdf(data, extension, binary, timeout, parent=None):
+    """PDF bytes of an Office document, or JobFailed with a message a person can read.
+    The temporary files live under `parent` (the job's work folder: a job killed mid-way
+    leaves nothing behind once it is found dead), else in the system's temporary folder."""
     program = shutil.which(binary)
     if program is None:
         raise JobFailed(str(_l("The document cannot be shown as PDF: LibreOffice is not installed "
                                "on the server. Download the file to read it.")))
-    with tempfile.TemporaryDirectory(prefix="preview-") as work:
+    with tempfile.TemporaryDirectory(prefix="preview-", dir=parent) as work:
         work = Path(work)
         source = work / f"document.{extension}"
         source.write_bytes(data)
@@ -86,7 +89,7 @@ def render_office_preview(job, progress):
     source = evidence.blind_storage_name or evidence.storage_name
     extension = source.rsplit(".", 1)[-1]
     pdf = convert_to_pdf(read_stored(source), extension, current_app.config["SOFFICE_BINARY"],
-                         current_app.config["OFFICE_PREVIEW_TIMEOUT"])
+                         current_app.config["OFFICE_PREVIEW_TIMEOUT"], parent=work_folder(job.id))
     name = f"{os.urandom(16).hex()}.pdf"
     storage().write(name, pdf)
     evidence.preview_storage_name = name

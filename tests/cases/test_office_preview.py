@@ -1,6 +1,7 @@
 """Office evidence read in the browser: a PDF rendered by LibreOffice in a background job."""
 import io
 import shutil
+from pathlib import Path
 
 from pypdf import PdfReader
 
@@ -35,3 +36,20 @@ def test_the_job_fails_cleanly_when_libreoffice_is_missing(app, org_client, draf
     assert item.preview_storage_name is None
     page = org_client.get(f"/cases/{draft.id}/evidence").get_data(as_text=True)
     assert "Make a PDF to read in the browser" in page
+
+
+def test_the_conversion_works_in_the_jobs_own_folder_and_leaves_nothing(app, org_client, draft, tmp_path):
+    # A stand-in for LibreOffice that notes where it was run and writes a minimal PDF.
+    where = tmp_path / "ran-in.txt"
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\npwd > %s\nfor last; do :; done\nmkdir -p out\n"
+                    "printf '%%s' '%%PDF-1.4 fake' > out/document.pdf\n" % where)
+    fake.chmod(0o755)
+    app.config["SOFFICE_BINARY"] = str(fake)
+    upload(org_client, draft, ("sheet.xlsx", (SAMPLES / "sheet_app_properties.xlsx").read_bytes()))
+    job = db.session.scalar(db.select(Job))
+    assert job.status is JobStatus.DONE, job.error
+    ran_in = Path(where.read_text().strip())
+    job_folder = Path(app.config["INSTANCE_DIR"]) / "job-work" / f"job-{job.id}"
+    assert ran_in.parent == job_folder  # a job killed mid-way: its folder goes when it is found dead
+    assert not job_folder.exists()  # ended: removed
