@@ -23,7 +23,7 @@ from ..extensions import db
 from ..security import DOWNLOAD_POLICY
 from ..views import committed
 from . import operations
-from .blueprint import bp, load_case, owns_case, reads_case
+from .blueprint import READERS, bp, load_case, owns_case, reads_case
 from .checks import (
     FIELD_LABELS,
     SOURCE_LABELS,
@@ -41,9 +41,12 @@ _REFUSALS = (operations.CaseError, WindowClosed, TransitionRefused, UploadRefuse
 
 
 @bp.get("/<int:case_id>")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_case)
+@allow(*READERS, check=reads_case)
 def show(case_id):
     case = load_case(case_id)
+    if current_user.role is Role.UNIT:  # the screening unit: the whole submitted version
+        from ..recommendation.screening import case_page
+        return case_page(case)
     return render_template("cases/show.html", case=case, missing=missing_items(case),
                            editable=operations.is_editable(case), may_withdraw=operations.may_withdraw(case),
                            captions=blind_captions(case), narrative_sections=NARRATIVE_SECTIONS)
@@ -134,6 +137,12 @@ def submit(case_id):
                            form=_csrf_form(), editable=operations.is_editable(case)), status
 
 
+def _applicants_own_now(case):
+    """The screening unit asks for a page drawn from the live case while the applicant is changing
+    it: those changes are the applicant's until submitted, so the unit goes to the submitted version."""
+    return current_user.role is Role.UNIT and operations.is_editable(case)
+
+
 def _csrf_form():
     from flask_wtf import FlaskForm
     return FlaskForm()
@@ -151,9 +160,11 @@ def withdraw(case_id):
 
 
 @bp.get("/<int:case_id>/receipt.pdf")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_case)
+@allow(*READERS, check=reads_case)
 def receipt(case_id):
     case = load_case(case_id)
+    if _applicants_own_now(case):
+        return redirect(url_for("cases.show", case_id=case.id))
     if case.submitted_at is None:
         flash(_l("A receipt exists only for a submitted case."), "info")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -165,9 +176,11 @@ def receipt(case_id):
 
 
 @bp.get("/<int:case_id>/blind-check")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_case)
+@allow(*READERS, check=reads_case)
 def blind_check(case_id):
     case = load_case(case_id)
+    if _applicants_own_now(case):
+        return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/blind_check.html", case=case, mentions=narrative_mentions(case),
                            captions=blind_captions(case), form=_csrf_form(), source_labels=SOURCE_LABELS,
                            field_labels=FIELD_LABELS, editable=operations.is_editable(case))

@@ -19,7 +19,7 @@ from .activity_log import (
     parse_table,
     read_table,
 )
-from .blueprint import bp, load_case, owns_activity, owns_case, reads_case
+from .blueprint import READERS, bp, load_case, owns_activity, owns_case, reads_case
 from .forms import ActivityForm, ImportForm
 from .models import ActivityLogEntry
 from .uploads import OFFICE, UploadRefused, read_upload, verify_upload
@@ -41,9 +41,13 @@ def _page(case, form=None, import_form=None, row_errors=(), import_error=None, s
 
 
 @bp.get("/<int:case_id>/activities")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_case)
+@allow(*READERS, check=reads_case)
 def activities(case_id):
-    return _page(load_case(case_id))
+    case = load_case(case_id)
+    if current_user.role is Role.UNIT:  # the screening unit reads the submitted rows
+        from ..recommendation.screening import part_page
+        return part_page(case, "activities")
+    return _page(case)
 
 
 @bp.post("/<int:case_id>/activities")
@@ -112,10 +116,15 @@ def import_activities(case_id):
 
 
 @bp.get("/<int:case_id>/activities.xlsx")
-@allow(Role.ORGANIZATION, Role.ADMIN, check=reads_case)
+@allow(*READERS, check=reads_case)
 def export_activities(case_id):
     case = load_case(case_id)
-    response = make_response(export_xlsx(case.activities))
+    rows = case.activities
+    if current_user.role is Role.UNIT:
+        from .snapshot import submitted_version
+        shown = submitted_version(case)
+        rows = shown.activities if shown is not None else []
+    response = make_response(export_xlsx(rows))
     response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response.headers["Content-Disposition"] = f"attachment; filename=activities-case-{case.id}.xlsx"
     response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY

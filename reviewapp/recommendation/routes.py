@@ -16,7 +16,7 @@ from ..cases.workflow import can
 from ..extensions import db
 from ..security import DOWNLOAD_POLICY
 from ..views import committed
-from . import operations, queries
+from . import operations, queries, screening
 from .export import units_workbook
 from .forms import ConfirmForm, ReasonForm
 
@@ -50,12 +50,8 @@ def index():
 @bp.get("/cases/<int:case_id>")
 @allow(Role.UNIT, check=in_jurisdiction)
 def show(case_id):
-    case = db.session.get(Case, case_id)
     # The submitted version: what the applicant writes after withdrawing or a return stays theirs.
-    return render_template(
-        "recommendation/case.html", case=case, shown=submitted_version(case), can=can, reason_form=ReasonForm(), confirm_form=ConfirmForm(),
-        quota_left=queries.quota_left(case.unit_id, case.campaign),
-        window_open=is_open(case.campaign, Window.RECOMMENDATION))
+    return screening.case_page(db.session.get(Case, case_id))
 
 
 def _act(case_id, action):

@@ -59,3 +59,42 @@ def make_expert(name=None, province=None, affiliation="", max_load=10, themes=()
     db.session.add_all([user, profile])
     db.session.commit()
     return user
+
+
+def pdf_bytes(pages=1):
+    import io
+
+    import pikepdf
+    pdf = pikepdf.new()
+    for _ in range(pages):
+        pdf.add_blank_page()
+    output = io.BytesIO()
+    pdf.save(output)
+    return output.getvalue()
+
+
+def submitted_case_with_evidence(app, campaign=None):
+    """A Beijing applicant's case submitted through its own pages, routed to the Beijing bureau:
+    a photo, a PDF, a video link and two activity rows. Returns (case, org client, unit user)."""
+    from reviewapp.cases import evidence as store
+    from reviewapp.cases.models import ActivityLogEntry
+    from tests.factories import complete_case, make_campaign, sign_in_as, submit_form
+
+    campaign = campaign or make_campaign()
+    unit = make_unit("北京市体育局", "beijing")
+    applicant = make_organization(province="beijing", email=f"applicant{next(_numbers)}@example.cn")
+    case = Case(campaign=campaign, organization=applicant.organization, contact_person="王丽",
+                contact_phone="13800138000")
+    db.session.add(case)
+    db.session.commit()
+    complete_case(case, applicant)
+    case.activities.append(ActivityLogEntry(position=2, name="太极拳进社区", mode="online", host_unit="朝阳区社体协会",
+                                            held_on_text="3月8日", contact_person="李强"))
+    store.add_file(applicant, case, pdf_bytes(2), "活动总结.pdf", "活动总结报告")
+    store.add_link(applicant, case, "https://v.example.com/watch?v=42", "活动视频")
+    db.session.commit()
+    org = sign_in_as(app.test_client(), applicant)
+    response = submit_form(org, f"/cases/{case.id}/submit", {})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    return db.session.get(Case, case.id), org, make_unit_user(unit)

@@ -19,6 +19,7 @@ class Rule:
     public: bool = False
     roles: frozenset = frozenset()      # empty: every signed-in role
     passes: frozenset | None = None     # principals passing the object check; None: all of those roles
+    refused: frozenset = frozenset()    # principals of those roles the object check refuses with 403
 
     def outcome(self, principal):
         """'ok', 'sign-in', 'forbidden' (403) or 'not-found' (404)."""
@@ -26,7 +27,7 @@ class Rule:
             return "ok"
         if principal == "anonymous":
             return "sign-in"
-        if self.roles and ROLE_OF[principal] not in self.roles:
+        if self.roles and ROLE_OF[principal] not in self.roles or principal in self.refused:
             return "forbidden"
         if self.passes is not None and principal not in self.passes:
             return "not-found"
@@ -40,12 +41,15 @@ PUBLIC = Rule(public=True)
 SIGNED_IN = Rule()
 
 
-def only(*roles, passes=None):
-    return Rule(roles=frozenset(roles), passes=frozenset(passes) if passes is not None else None)
+def only(*roles, passes=None, refused=()):
+    return Rule(roles=frozenset(roles), passes=frozenset(passes) if passes is not None else None,
+                refused=frozenset(refused))
 
 
 ADMIN_ONLY = only(ADMIN)
-CASE_READERS = only(ORG, ADMIN, passes={"org_a", "admin"})       # reads_case / reads_evidence
+# reads_case / reads_evidence: the applicant, the admins and the unit screening the case (which
+# sees the submitted version); any other unit is refused with 403, whatever the case number.
+CASE_READERS = only(ORG, ADMIN, UNIT, passes={"org_a", "admin", "unit_case"}, refused={"unit_other"})
 CASE_OWNER = only(ORG, passes={"org_a"})                          # owns_case / owns_evidence / owns_activity
 CASE_UNIT = only(UNIT, passes={"unit_case"})                      # in_jurisdiction
 ASSIGNED_EXPERT = only(EXPERT, passes={"expert_assigned"})        # review token of a confirmed assignment

@@ -1,0 +1,71 @@
+"""What the recommending unit reads of a case: the whole submitted version.
+
+The unit is the applicant's own authority, not a blind reviewer: it reads the
+texts, figures, activity log and every evidence file (photos, PDFs, Office
+previews, video links) of the version the applicant submitted. Files added
+after a return stay the applicant's; a file the applicant removed since is
+listed as removed.
+"""
+from dataclasses import dataclass
+
+from flask import render_template
+
+from ..campaigns.phases import Window, is_open
+from ..cases.snapshot import submitted_version
+from ..cases.workflow import can
+from . import queries
+from .forms import ConfirmForm, ReasonForm
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    """One evidence item of the submitted version, with what the unit can do with it now."""
+
+    id: int
+    kind: str
+    caption: str
+    name: str
+    url: str | None
+    size: int
+    available: bool          # the file is still stored (the applicant did not remove it since)
+    thumbnail: bool
+    inline: bool             # a PDF (or an Office file's PDF preview) the browser shows in the page
+
+    @property
+    def is_link(self):
+        return self.kind == "link"
+
+
+def shown_evidence(case, shown):
+    """The evidence items of `shown` (the submitted version), in their order."""
+    if shown is None:
+        return []
+    rows = {item.id: item for item in case.evidence}
+    items = []
+    for item in shown.evidence:
+        row = rows.get(item.id)
+        items.append(ShownItem(
+            id=item.id, kind=item.kind, caption=item.caption or "", name=item.original_name or "",
+            url=item.url, size=item.size or 0, available=row is not None,
+            thumbnail=bool(row is not None and row.thumbnail_name),
+            inline=bool(row is not None and (row.kind == "pdf" or (row.kind == "office" and row.preview_storage_name)))))
+    return items
+
+
+def context(case):
+    shown = submitted_version(case)
+    return dict(case=case, shown=shown, evidence=shown_evidence(case, shown),
+                activities=shown.activities if shown is not None else [])
+
+
+def case_page(case, neighbours=None):
+    """The unit's page of one case: everything submitted, the decision, notes, previous/next."""
+    return render_template(
+        "recommendation/case.html", **context(case), can=can, reason_form=ReasonForm(),
+        confirm_form=ConfirmForm(), quota_left=queries.quota_left(case.unit_id, case.campaign),
+        window_open=is_open(case.campaign, Window.RECOMMENDATION), neighbours=neighbours)
+
+
+def part_page(case, part):
+    """The unit's page of the case's evidence or activity log alone ("evidence", "activities")."""
+    return render_template("recommendation/part.html", part=part, **context(case))
