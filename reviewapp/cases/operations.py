@@ -84,8 +84,8 @@ def save_draft(actor, case, values, expected_version):
     if expected_version != case.version:
         raise EditConflict(_l(
             "This case was saved in another tab or by another person after you opened it, so your "
-            "changes were not saved. Your text is still below: copy what you need, reload the page "
-            "and apply it again."))
+            "changes were not saved. Your text is still below and kept in this browser: open the "
+            "saved version to compare the two and choose what to keep."))
     changes = {}
     # One UPDATE (one version step) per save: no autoflush while the values are applied.
     with db.session.no_autoflush:

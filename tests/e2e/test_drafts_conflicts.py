@@ -168,7 +168,8 @@ def test_a_refused_save_draft_keeps_the_text_and_the_saved_version_offers_it(bro
     main(page).get_by_role("button", name=t("Save draft")).click()
     expect(main(page).locator(".error-summary")).to_contain_text(t(
         "This case was saved in another tab or by another person after you opened it, so your changes were "
-        "not saved. Your text is still below: copy what you need, reload the page and apply it again."))
+        "not saved. Your text is still below and kept in this browser: open the saved version to compare the two "
+        "and choose what to keep."))
     expect(title).to_have_value("我写的标题")
     autosaves = _autosaves(page)
     title.press("End")
