@@ -9,6 +9,7 @@ cannot be removed.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, literal, select
 
+from ..experts.themes import follow_theme_renames
 from ..extensions import db
 from .models import Criterion, Theme
 
@@ -57,12 +58,15 @@ def apply_themes(campaign, rows):
                                   theme=theme.name), "themes")
         moves.append((theme, targets.get(target_id), count))
     merges = [_merge(theme, target, count) for theme, target, count in moves]
-    themes = []
+    themes, renames = [], {}
     for position, (theme, row) in enumerate(kept):
+        if theme is not None and theme.name_zh != row["name_zh"]:
+            renames[theme.name_zh] = row["name_zh"]
         theme = theme or Theme()
         theme.position, theme.name_zh, theme.name_en = position, row["name_zh"], row["name_en"]
         themes.append(theme)
     campaign.themes = themes
+    follow_theme_renames(renames)
     return [merge for merge in merges if merge]
 
 

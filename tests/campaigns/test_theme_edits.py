@@ -118,3 +118,20 @@ def test_a_criterion_that_reviews_score_keeps_its_key_and_stays(app, login_as):
     db.session.expire_all()
     criteria = db.session.get(Campaign, campaign.id).criteria
     assert [c.id for c in criteria] == criterion_ids[:3] and str(criteria[0].weight) == "2.000"
+
+
+def test_renaming_a_theme_keeps_the_experts_who_named_it(app, login_as):
+    from reviewapp.experts.models import ExpertProfile
+    campaign, _case_ids = _world()
+    other_year = make_campaign(slug="other-year", themes=[Theme(position=0, name_zh="乡村振兴", name_en="Rural")])
+    db.session.add_all([ExpertProfile(email="a@experts.cn", name="李老师", themes=["体医融合", "校园体育"]),
+                        ExpertProfile(email="b@experts.cn", name="赵老师", themes=["乡村振兴"])])
+    db.session.commit()
+    admin, _ = login_as("admin")
+    changes = {"themes-0-name_zh": "体卫融合", "themes-1-name_zh": "乡村全面振兴"}
+    assert _save(admin, campaign, **changes).status_code == 302
+    db.session.expire_all()
+    themes = {p.email: p.themes for p in db.session.scalars(db.select(ExpertProfile))}
+    assert themes["a@experts.cn"] == ["体卫融合", "校园体育"]
+    # Another campaign still has 乡村振兴: the shared profile keeps it and gains the new name.
+    assert themes["b@experts.cn"] == ["乡村振兴", "乡村全面振兴"] and other_year.id
