@@ -3,16 +3,25 @@
 A reviewer's **weighted total** for a case is ``sum(weight * score) /
 sum(weight)`` over the rubric's criteria, so it stays on the rubric scale
 (0-10 by default). Per case we report the mean of the totals, the calibrated
-score (see ``calibration``: the additive reviewer-effect model by default),
+score (see ``calibration``: by default the additive reviewer-effect model or the
+per-expert offset-and-scale model, whichever predicts held-out reviews better),
 the range (max - min) and the sample standard deviation (ddof=1; 0 for a single
-review) of the totals, and a disagreement flag when the range is strictly
-above the threshold (default: 30% of the scale's width, i.e. 3 points on 0-10).
+review) of the totals, and the **unexplained range**: the range of the reviews'
+residuals, what is left of each total once the case's quality and the reviewer's
+fitted severity (and scale) are taken out. The disagreement flag is raised when the
+unexplained range is strictly above the threshold (default: 30% of the scale's width,
+i.e. 3 points on 0-10): two reviewers who differ only because one is always harsher
+are not a disagreement, and an extra reviewer goes where experts really disagree.
+
+A model can put a case beyond the rubric's scale (a lenient-corrected case above
+10); the calibrated score is then bounded to the scale and ``model_score`` keeps the
+model's value, which the ranking uses, so the bound never reorders cases.
 
 Ranking order (``rank_key``), best first; later keys only break exact ties of
 the earlier ones:
 
-1. calibrated score, higher first (rounded to 6 decimals so that float
-   round-off never decides a tie);
+1. the model's score (the calibrated score before bounding), higher first
+   (rounded to 6 decimals so that float round-off never decides a tie);
 2. raw mean, higher first (rounded likewise);
 3. standard deviation, lower first (reviewers agree more);
 4. number of reviews, more first;
@@ -80,7 +89,10 @@ class Review:
 
 @dataclass(frozen=True)
 class CaseResult:
-    """Aggregated figures for one case; ``totals`` maps expert id -> weighted total."""
+    """Aggregated figures for one case; ``totals`` maps expert id -> weighted total.
+
+    ``calibrated`` is on the rubric's scale; ``model_score`` is the model's own value
+    (None: the same), ``residual_range`` the range the calibration cannot explain."""
     case_id: Hashable
     totals: Mapping[Hashable, float]
     n_reviews: int
@@ -90,6 +102,18 @@ class CaseResult:
     std: float
     disagreement: bool
     rank: int = 0
+    residual_range: float = 0.0
+    model_score: float | None = None
+
+    @property
+    def score(self) -> float:
+        """The model's value, which the ranking uses."""
+        return self.calibrated if self.model_score is None else self.model_score
+
+    @property
+    def bounded(self) -> bool:
+        """The model put the case beyond the scale; ``calibrated`` is the scale's limit."""
+        return self.model_score is not None and self.model_score != self.calibrated
 
 
 @dataclass(frozen=True)
@@ -101,6 +125,20 @@ class Aggregation:
 
     def by_case(self) -> dict[Hashable, CaseResult]:
         return {r.case_id: r for r in self.results}
+
+    @property
+    def flagged(self) -> int:
+        return sum(1 for r in self.results if r.disagreement)
+
+    @property
+    def flagged_share(self) -> float:
+        """Flagged cases / ranked cases (0 without cases)."""
+        return self.flagged / len(self.results) if self.results else 0.0
+
+    @property
+    def bounded(self) -> list[CaseResult]:
+        """The cases whose model score lay beyond the scale, in rank order."""
+        return [r for r in self.results if r.bounded]
 
 
 def weighted_total(scores: Mapping[str, float], rubric: Rubric = DEFAULT_RUBRIC) -> float:
@@ -144,7 +182,7 @@ def rank_key(result: CaseResult, submitted_at: Mapping[Hashable, Any] | None = N
     """Sort key implementing the documented ranking order (ascending = better)."""
     when = (submitted_at or {}).get(result.case_id)
     return (
-        -round(result.calibrated, TIE_DECIMALS),
+        -round(result.score, TIE_DECIMALS),
         -round(result.mean, TIE_DECIMALS),
         round(result.std, TIE_DECIMALS),
         -result.n_reviews,
@@ -164,35 +202,41 @@ def aggregate(
     reviews: Iterable[Review],
     rubric: Rubric = DEFAULT_RUBRIC,
     *,
-    method: str = "additive",
+    method: str = "auto",
     ridge: float = DEFAULT_RIDGE,
     disagreement_threshold: float | None = None,
     submitted_at: Mapping[Hashable, Any] | None = None,
 ) -> Aggregation:
     """Aggregate completed reviews into ranked per-case results.
 
-    ``method`` is the calibration (``additive``, ``zscore`` or ``none``);
-    ``disagreement_threshold`` is in rubric points (default 30% of the scale
-    width); ``submitted_at`` maps case id -> submission time for tie-breaks.
+    ``method`` is the calibration (see ``calibration.METHODS``; ``auto`` by default);
+    ``disagreement_threshold`` is in rubric points of unexplained range (default 30% of
+    the scale width); ``submitted_at`` maps case id -> submission time for tie-breaks.
     """
     observations = review_totals(reviews, rubric)
     threshold = 0.3 * rubric.width if disagreement_threshold is None else float(disagreement_threshold)
     cal = calibrate(observations, method, ridge=ridge)
     per_case: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
+    residuals: dict[Hashable, list[float]] = defaultdict(list)
     for case_id, expert_id, total in observations:
         per_case[case_id][expert_id] = total
+        residuals[case_id].append(cal.residuals[(case_id, expert_id)])
     results = []
     for case_id, totals in per_case.items():
         values = list(totals.values())
         rng, sd = spread(values)
+        unexplained, _sd = spread(residuals[case_id])
+        model = cal.case_scores[case_id]
         results.append(CaseResult(
             case_id=case_id,
             totals=dict(totals),
             n_reviews=len(values),
             mean=sum(values) / len(values),
-            calibrated=cal.case_scores[case_id],
+            calibrated=min(max(model, rubric.scale_min), rubric.scale_max),
             range=rng,
             std=sd,
-            disagreement=rng > threshold,
+            disagreement=unexplained > threshold,
+            residual_range=unexplained,
+            model_score=model,
         ))
     return Aggregation(rank_results(results, submitted_at), cal, threshold)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .aggregation import DEFAULT_RUBRIC, Review, Rubric, review_totals
-from .calibration import DEFAULT_RIDGE, fit_additive
+from .calibration import DEFAULT_RIDGE, Calibration, calibrate
 
 
 @dataclass(frozen=True)
@@ -53,13 +53,18 @@ class CampaignReliability:
 
 @dataclass(frozen=True)
 class ExpertStats:
-    """Severity < 0 = harsh, > 0 = lenient (rubric points); None without reviews."""
+    """Severity < 0 = harsh, > 0 = lenient (rubric points, at an average case); None without
+    reviews. ``scale`` (1 = like the panel, < 1 squeezes the cases together, > 1 spreads
+    them) and ``weight`` (the reliability weight, 1 = typical) are None unless the
+    calibration used the per-expert scale model."""
     expert_id: Hashable
     assigned: int
     done: int
     completion_rate: float | None
     severity: float | None
     mean_total: float | None
+    scale: float | None = None
+    weight: float | None = None
 
 
 def _groups(ratings: Mapping[Hashable, Sequence[float]]) -> list[np.ndarray]:
@@ -130,15 +135,21 @@ def expert_stats(
     rubric: Rubric = DEFAULT_RUBRIC,
     *,
     ridge: float = DEFAULT_RIDGE,
+    calibration: Calibration | None = None,
 ) -> list[ExpertStats]:
-    """Per expert: assigned, done, done/assigned, severity (additive-model bias), mean total.
+    """Per expert: assigned, done, done/assigned, severity (and scale and weight) from the
+    calibration, mean total.
 
+    ``calibration`` is the one the results use (fitted here, as they would, when None).
     ``assigned`` maps expert id -> number of cases assigned; experts who
     reviewed without appearing there count as assigned what they did.
     Sorted by expert id.
     """
     observations = review_totals(reviews, rubric)
-    bias = fit_additive(observations, ridge=ridge).expert_bias if observations else {}
+    if calibration is None and observations:
+        calibration = calibrate(observations, ridge=ridge)
+    bias = calibration.expert_bias if calibration else {}
+    scaled = calibration is not None and calibration.method == "scale"
     totals: dict[Hashable, list[float]] = defaultdict(list)
     for _case, expert_id, total in observations:
         totals[expert_id].append(total)
@@ -153,5 +164,7 @@ def expert_stats(
             completion_rate=done / n_assigned if n_assigned else None,
             severity=bias.get(expert_id),
             mean_total=sum(totals[expert_id]) / done if done else None,
+            scale=calibration.expert_scale.get(expert_id) if scaled else None,
+            weight=calibration.expert_weight.get(expert_id) if scaled else None,
         ))
     return out
