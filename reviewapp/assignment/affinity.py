@@ -9,11 +9,14 @@ Weights (all integers, so the min-cost flow stays exact):
   "Not willing" is a strong preference, not a ban; bans are conflicts of
   interest and go into the conflict mask instead.
 
-The solver's ``balance_weight`` (default 5) is in the same units: one point of
-affinity is worth 1/5 of a review of load difference between two experts.
+With the "tradeoff" evenness the solver's ``balance_weight`` is in the same
+units: one review of load difference between two experts is worth that many
+affinity points.
 """
 from enum import Enum
 from typing import Iterable, Optional, Union
+
+import numpy as np
 
 THEME_WEIGHT = 10
 MAX_SHARED_THEMES = 3
@@ -43,3 +46,23 @@ def affinity(
     shared = len(set(case_themes) & set(expert_themes))
     bid_key = None if bid is None else Bid(bid)
     return THEME_WEIGHT * min(shared, MAX_SHARED_THEMES) + BID_WEIGHTS[bid_key]
+
+
+BID_CODES = {None: 0, Bid.EAGER: 1, Bid.WILLING: 2, Bid.NOT_WILLING: 3}
+
+
+def affinity_matrix(case_themes, expert_themes, bid_codes=None):
+    """The affinity of every (case, expert) pair at once, equal to :func:`affinity`.
+
+    ``case_themes`` (cases x themes) and ``expert_themes`` (experts x themes) are
+    0/1 incidence arrays over one theme vocabulary; ``bid_codes`` is a
+    (cases x experts) int8 array of :data:`BID_CODES` (0 = no bid)."""
+    case_themes = np.asarray(case_themes, dtype=np.float32)
+    expert_themes = np.asarray(expert_themes, dtype=np.float32)
+    shared = np.rint(case_themes @ expert_themes.T).astype(np.int64)   # exact: small integer counts
+    matrix = THEME_WEIGHT * np.minimum(shared, MAX_SHARED_THEMES)
+    if bid_codes is not None:
+        weights = np.array([BID_WEIGHTS[level] for level, _code in sorted(BID_CODES.items(), key=lambda x: x[1])],
+                           dtype=np.int64)
+        matrix += weights[bid_codes]
+    return matrix

@@ -24,7 +24,7 @@ def register(bp):
         campaign = find_campaign(campaign_key)
         if campaign is None:
             raise click.ClickException(f"No campaign {campaign_key!r}.")
-        result, built = operations.run_assignment(None, campaign)
+        result, built, _run = operations.run_assignment(None, campaign)
         db.session.commit()
         loads = [int(x) for x in result.load]
         click.echo(f"Campaign {campaign.slug}: {len(built.cases)} cases, {len(built.experts)} experts, "

@@ -31,6 +31,22 @@ class Reason:
     experts: tuple = ()
     missing: int = 0
 
+    def stored(self) -> dict:
+        """A JSON-ready copy that :meth:`from_stored` turns back into a translated Reason."""
+        text, params = self.message._args[0], self.message._kwargs
+        return {"code": self.code, "text": text, "params": {key: _plain(v) for key, v in params.items()},
+                "cases": [_plain(c) for c in self.cases], "experts": [_plain(e) for e in self.experts],
+                "missing": int(self.missing)}
+
+    @classmethod
+    def from_stored(cls, data: dict) -> "Reason":
+        return cls(data["code"], _l(data["text"], **data["params"]), tuple(data["cases"]),
+                   tuple(data["experts"]), data["missing"])
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value if isinstance(value, (int, float)) else str(value)
+
 
 def _sample(ids: Sequence, indices) -> str:
     """A short comma-separated list of ids for messages, elided after a few."""
@@ -38,15 +54,17 @@ def _sample(ids: Sequence, indices) -> str:
     return ", ".join(shown) + (", …" if len(indices) > SAMPLE_SIZE else "")
 
 
-def locked_reasons(case_ids, expert_ids, k, caps, locked, locked_conflicts) -> list:
-    """Reasons about started reviews that break a rule; they are kept anyway."""
+def locked_reasons(case_ids, names, k, caps, locked, locked_conflicts, expert_ids=None) -> list:
+    """Reasons about started reviews that break a rule; they are kept anyway.
+    Messages call expert j ``names[j]``; ``expert_ids`` (default: the names) go into ``experts``."""
+    expert_ids = names if expert_ids is None else expert_ids
     reasons = []
     for c, e in locked_conflicts:
         reasons.append(Reason(
             "locked_conflict",
             _l("Case %(case)s and expert %(expert)s have a conflict of interest, "
                "but the review has already started, so it was kept.",
-               case=case_ids[c], expert=expert_ids[e]),
+               case=case_ids[c], expert=names[e]),
             cases=(case_ids[c],), experts=(expert_ids[e],)))
     per_case = np.bincount(locked[:, 0], minlength=len(case_ids))
     for c in np.flatnonzero(per_case > k):
@@ -60,14 +78,15 @@ def locked_reasons(case_ids, expert_ids, k, caps, locked, locked_conflicts) -> l
         reasons.append(Reason(
             "locked_over_cap",
             _l("Expert %(expert)s already has %(count)d started reviews, more than "
-               "the cap of %(cap)d.", expert=expert_ids[e], count=int(per_expert[e]),
+               "the cap of %(cap)d.", expert=names[e], count=int(per_expert[e]),
                cap=int(caps[e])),
             experts=(expert_ids[e],)))
     return reasons
 
 
-def diagnose(net, case_ids, expert_ids, k, caps, assigned_new) -> list:
+def diagnose(net, case_ids, expert_ids, k, caps, assigned_new, names=None) -> list:
     """Explain why only ``assigned_new`` of ``net.need.sum()`` open slots were filled.
+    Messages call expert j ``names[j]`` (default: its id).
 
     ``net`` is the solver's network (arrays ``rows``, ``cols``, ``need``,
     ``remaining``, ``locked_per_case``).
@@ -101,7 +120,7 @@ def diagnose(net, case_ids, expert_ids, k, caps, assigned_new) -> list:
     explained = max([0] + [r.missing for r in reasons if r.code == "capacity_shortfall"]
                     + [sum(r.missing for r in reasons if r.code == "case_lacks_experts")])
     if short_by > explained:
-        group = _hall_shortfall(net, case_ids, expert_ids)
+        group = _hall_shortfall(net, case_ids, expert_ids, expert_ids if names is None else names)
         if group is not None:
             reasons.append(group)
 
@@ -114,7 +133,7 @@ def diagnose(net, case_ids, expert_ids, k, caps, assigned_new) -> list:
     return reasons
 
 
-def _hall_shortfall(net, case_ids, expert_ids):
+def _hall_shortfall(net, case_ids, expert_ids, names):
     """The group of cases behind the max-flow minimum cut, if it says something new.
 
     On the source side of the minimum cut lie cases X and experts Y. Cases of X
@@ -158,7 +177,7 @@ def _hall_shortfall(net, case_ids, expert_ids):
            "more; short by %(missing)d. Raise the caps of experts %(experts)s "
            "or find more experts for these cases.", cases=_sample(case_ids, cases), count=len(cases),
            needed=needed, available=available, missing=missing,
-           experts=_sample(expert_ids, experts)),
+           experts=_sample(names, experts)),
         cases=tuple(case_ids[c] for c in cases),
         experts=tuple(expert_ids[e] for e in experts),
         missing=missing)

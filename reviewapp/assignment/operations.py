@@ -3,28 +3,65 @@
 Operations take the actor, write the audit entry and flush; the request or
 CLI command commits. No operation stores a pair that is in conflict of
 interest: runs go through the solver's conflict mask, manual additions
-through check_pair, and confirmation checks every open pair again. Each
-first locks the campaign (reviewapp/locking.py), so reviewer counts and
-expert loads are decided by one change at a time.
+through the conflict rules of that one pair (experts/queries), and
+confirmation checks every open pair again. Each first locks the campaign
+(reviewapp/locking.py), so reviewer counts and expert loads are decided by
+one change at a time.
+
+A run solves once and stores what it found: the proposals as
+ReviewAssignment rows, its figures and reasons as an AssignmentRun. Pages,
+manual additions and the extra reviewer read those rows; nothing solves on a
+page view. A campaign larger than ASSIGNMENT_JOB_PAIRS (cases x experts) is
+solved by a background job with progress (reviewapp/jobs).
 """
+import secrets
+import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, insert
 
 from ..audit import record
+from ..auth.models import User
+from ..cases.models import Case
 from ..cases.workflow import CaseState, transition
 from ..campaigns.models import Campaign
+from ..experts.models import Bid, ExpertProfile
+from ..experts.queries import active_conflict_pairs
 from ..extensions import db
 from ..locking import lock_for_write
 from ..mail import send_mail
+from ..recommendation.queries import pool_filter
 from ..security import external_url
 from ..timezones import format_local, utcnow
-from .models import AssignmentStatus, ReviewAssignment
-from .problem import build
-from .solver import check_pair, solve
+from .affinity import affinity
+from .explain import Reason
+from .models import AssignmentRun, AssignmentStatus, ReviewAssignment
+from .problem import all_experts, build, expert_name, is_locked, loads, stored_rows
+from .solver import EVENNESS, InvalidProblem, pair_reasons, solve
+
+JOB_FUNCTION = "reviewapp.assignment.jobs:run_job"
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """What an administrator chooses for a run (see solver.py): evenness is
+    "tiebreak" (default: never costs affinity), "off" or "tradeoff" with
+    `balance_weight` affinity points per review of load difference; `fairness`
+    raises the worst-off case first."""
+
+    evenness: str = "tiebreak"
+    balance_weight: float = 0.0
+    fairness: bool = False
+    seed: int | None = None
+
+    def as_dict(self):
+        return {"evenness": self.evenness, "balance_weight": self.balance_weight,
+                "fairness": self.fairness, "seed": self.seed}
 
 
 class AssignmentRefused(Exception):
@@ -37,15 +74,19 @@ class AssignmentRefused(Exception):
 
 @dataclass
 class Preview:
-    """The stored assignment of a campaign, summed up for the admin."""
+    """The stored assignment of a campaign, summed up for the admin (no solving)."""
 
     k: int
-    cases: list
+    cases: list                         # PoolCase on this page
+    case_count: int
+    page: int
+    pages: int
     by_case: dict                       # case id -> [ReviewAssignment]
-    load: list                          # (user, profile, load, cap)
-    short: dict                         # case id -> missing reviewers
+    load: list                          # (PoolExpert, load, cap)
+    short: dict                         # case id -> missing reviewers (whole pool)
     total_affinity: int
     proposed: int
+    run: object = None                  # the latest AssignmentRun
     explanation: list = field(default_factory=list)
 
     @property
@@ -53,71 +94,209 @@ class Preview:
         return not self.short
 
 
-def run_assignment(actor, campaign, balance_weight=5):
-    """Solve the campaign's assignment and store it as proposals.
+def needs_job(campaign):
+    """Is the campaign large enough to be solved in the background?"""
+    cases = db.session.scalar(db.select(func.count(Case.id)).filter(pool_filter(campaign))) or 0
+    experts = db.session.scalar(db.select(func.count(ExpertProfile.id))) or 0
+    return cases * experts > current_app.config.get("ASSIGNMENT_JOB_PAIRS", 250_000)
 
-    Started reviews stay as they are; other stored pairs that the new
-    solution keeps keep their status; the rest are replaced. Returns the
-    solver's result and the problem it solved.
-    """
-    lock_for_write(campaign)
-    built = build(campaign, balance_weight)
-    result = solve(built.problem)
+
+def request_run(actor, campaign, options=None):
+    """Run now, or queue a background run for a large campaign. Returns the AssignmentRun."""
+    options = options or RunOptions()
+    if not needs_job(campaign):
+        return run_assignment(actor, campaign, options)[2]
+    from ..jobs import enqueue
+    job = enqueue(JOB_FUNCTION, {"campaign_id": campaign.id, "options": options.as_dict(),
+                                 "actor_id": getattr(actor, "id", None)},
+                  actor, key=f"assignment:{campaign.id}", total=4)
+    run = AssignmentRun(campaign_id=campaign.id, created_by_id=getattr(actor, "id", None), job=job,
+                        evenness=options.evenness, balance_weight=options.balance_weight,
+                        fairness=options.fairness, seed=options.seed or 0)
+    db.session.add(run)
+    db.session.flush()
+    job.params = {**job.params, "run_id": run.id}
+    return run
+
+
+def run_assignment(actor, campaign, options=None, progress=None, run=None):
+    """Solve the campaign's assignment once and store it: proposals as rows, the run's figures.
+
+    Started and confirmed assignments stay as they are; proposals that the new
+    solution keeps stay; the other proposals are replaced. Returns
+    (solver result, problem, AssignmentRun). Raises AssignmentRefused when the
+    input is unusable (a negative maximum load, ...)."""
+    options = options or RunOptions()
+    started = time.perf_counter()
+    seed = options.seed if options.seed is not None else secrets.randbits(31)
+    if progress is None:
+        lock_for_write(campaign)
+        built, result = _solve(campaign, options, seed)
+    else:
+        # A background run solves without holding the lock (each progress step commits), then
+        # locks and solves again only if the assignments changed meanwhile.
+        before = _fingerprint(campaign)
+        built, result = _solve(campaign, options, seed, progress)
+        lock_for_write(campaign)
+        if _fingerprint(campaign) != before:
+            built, result = _solve(campaign, options, seed)
     chosen = set(result.id_pairs(built.problem))
-    kept = set()
+    kept, dropped = set(), []
     for row in built.rows:
-        if row.started or (row.case_id, row.expert_id) in chosen:
+        if is_locked(row) or (row.case_id, row.expert_id) in chosen:
             kept.add((row.case_id, row.expert_id))
         else:
-            db.session.delete(row)
-    for case_id, expert_id in sorted(chosen - kept):
-        db.session.add(ReviewAssignment(campaign_id=campaign.id, case_id=case_id, expert_id=expert_id,
-                                        affinity=built.affinity_of(case_id, expert_id)))
+            dropped.append(row.id)
+    for row_id in range(0, len(dropped), 5000):
+        db.session.execute(delete(ReviewAssignment).where(ReviewAssignment.id.in_(dropped[row_id:row_id + 5000])))
+    matrix, ci, ei = built.problem.affinity, built.case_index, built.expert_index
+    new = [{"campaign_id": campaign.id, "case_id": case_id, "expert_id": expert_id,
+            "status": AssignmentStatus.PROPOSED, "affinity": int(matrix[ci[case_id], ei[expert_id]]),
+            "created_at": utcnow()} for case_id, expert_id in sorted(chosen - kept)]
+    if new:
+        db.session.execute(insert(ReviewAssignment), new)
+    run = run or AssignmentRun(campaign_id=campaign.id, created_by_id=getattr(actor, "id", None))
+    run.seed, run.evenness, run.balance_weight, run.fairness = (
+        seed, options.evenness, float(options.balance_weight), bool(options.fairness))
+    run.cases, run.experts, run.pairs = len(built.cases), len(built.experts), len(chosen)
+    run.locked, run.short_cases = len(built.problem.locked), len(result.short_cases)
+    run.total_affinity, run.bound = float(result.total_affinity), float(result.bound)
+    run.worst_case_affinity = float(result.worst_case_affinity)
+    run.explanation = [reason.stored() for reason in result.explanation]
+    run.finished_at, run.seconds = utcnow(), time.perf_counter() - started
+    db.session.add(run)
+    db.session.expire_all()
     db.session.flush()
     record(actor, "assignment.run", campaign, changes={
         "cases": len(built.cases), "experts": len(built.experts), "pairs": len(chosen),
         "locked": len(built.problem.locked), "short_cases": len(result.short_cases),
-        "total_affinity": result.total_affinity})
-    return result, built
+        "total_affinity": float(result.total_affinity), "bound": float(result.bound), "seed": seed,
+        "evenness": options.evenness, "balance_weight": float(options.balance_weight),
+        "fairness": bool(options.fairness)})
+    if progress is not None:
+        progress(4)
+    return result, built, run
 
 
-def preview(campaign):
-    """What is stored now: reviewers per case, load per expert, cases short of
-    reviewers and, when the pool cannot be served at all, the solver's reasons."""
-    built = build(campaign)
-    by_case = {case.id: [] for case in built.cases}
-    for row in built.rows:
-        by_case.setdefault(row.case_id, []).append(row)
-    counts = Counter(row.expert_id for row in built.rows)
-    k = campaign.reviewers_per_case
-    short = {case.id: k - len(by_case[case.id]) for case in built.cases if len(by_case[case.id]) < k}
-    caps = built.problem.caps_array()
-    load = [(user, profile, counts.get(user.id, 0), int(caps[j]))
-            for j, (user, profile) in enumerate(built.experts)]
-    explanation = []
-    if built.cases:
+def _solve(campaign, options, seed, progress=None):
+    built = build(campaign, options.evenness, options.balance_weight, seed, options.fairness)
+    if progress is not None:
+        progress(1)
+    try:
         result = solve(built.problem)
-        explanation = result.explanation
-    return Preview(k=k, cases=built.cases, by_case=by_case, load=load, short=short,
-                   total_affinity=sum(row.affinity for row in built.rows),
-                   proposed=sum(1 for row in built.rows if row.status is AssignmentStatus.PROPOSED),
-                   explanation=explanation)
+    except InvalidProblem as invalid:
+        raise AssignmentRefused([reason.message for reason in invalid.reasons]) from None
+    if progress is not None:
+        progress(2)
+    return built, result
+
+
+def _fingerprint(campaign):
+    """Changes a background run must not overlook: assignments, declared conflicts, declines."""
+    from ..experts.models import Conflict
+    from ..review.models import ReviewDecline
+    rows = db.session.execute(db.select(
+        func.count(ReviewAssignment.id), func.max(ReviewAssignment.id), func.count(ReviewAssignment.started_at),
+        func.count(ReviewAssignment.confirmed_at)).filter(ReviewAssignment.campaign_id == campaign.id)).one()
+    return (tuple(rows), db.session.scalar(db.select(func.count(Conflict.id))),
+            db.session.scalar(db.select(func.count(ReviewDecline.id))))
+
+
+def latest_run(campaign):
+    return db.session.scalar(db.select(AssignmentRun).filter_by(campaign_id=campaign.id)
+                             .order_by(AssignmentRun.id.desc()).limit(1))
+
+
+def preview(campaign, page=1):
+    """What is stored now, read without solving: one page of cases with their
+    reviewers, every expert's load and cap, the cases short of reviewers, and
+    the latest run's figures and reasons."""
+    from .problem import pool_cases
+    cases = pool_cases(campaign)
+    k = campaign.reviewers_per_case
+    per_case = dict(db.session.execute(
+        db.select(ReviewAssignment.case_id, func.count(ReviewAssignment.id))
+        .filter(ReviewAssignment.campaign_id == campaign.id, _active())
+        .group_by(ReviewAssignment.case_id)).all())
+    short = {case.id: k - per_case.get(case.id, 0) for case in cases if per_case.get(case.id, 0) < k}
+    pages = max(1, -(-len(cases) // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = cases[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    by_case = {case.id: [] for case in shown}
+    if shown:
+        for row in db.session.scalars(db.select(ReviewAssignment).filter(
+                ReviewAssignment.campaign_id == campaign.id, _active(),
+                ReviewAssignment.case_id.in_(list(by_case)))
+                .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id)):
+            by_case[row.case_id].append(row)
+    counts = loads(campaign)
+    experts = all_experts(include_ids=set(counts))
+    load = [(expert, counts.get(expert.id, 0), expert.max_load if expert.in_pool else counts.get(expert.id, 0))
+            for expert in experts]
+    totals = db.session.execute(
+        db.select(func.coalesce(func.sum(ReviewAssignment.affinity), 0),
+                  func.count(ReviewAssignment.id).filter(ReviewAssignment.status == AssignmentStatus.PROPOSED))
+        .filter(ReviewAssignment.campaign_id == campaign.id, _active())).one()
+    run = latest_run(campaign)
+    explanation = [Reason.from_stored(item) for item in (run.explanation or [])] if run and run.finished else []
+    return Preview(k=k, cases=shown, case_count=len(cases), page=page, pages=pages, by_case=by_case,
+                   load=load, short=short, total_affinity=int(totals[0]), proposed=int(totals[1]),
+                   run=run, explanation=explanation)
+
+
+def _active():
+    from ..conflicts.queries import ended_clause
+    return ~ended_clause()
+
+
+def _pool_case(campaign, case_id):
+    return db.session.scalar(db.select(Case).filter(pool_filter(campaign), Case.id == case_id))
+
+
+def _pool_expert(expert_id):
+    return next((e for e in all_experts() if e.id == expert_id), None)
+
+
+def _pair_affinity(campaign, case, expert):
+    bid = None
+    if campaign.bidding_enabled:
+        bid = db.session.scalar(db.select(Bid.level).filter_by(case_id=case.id, expert_id=expert.id))
+    return affinity([t.name_zh for t in case.themes], expert.themes, bid)
+
+
+def _people(expert_ids):
+    """(user, profile) pairs as the conflict rules take them, in one query."""
+    return db.session.execute(
+        db.select(User, ExpertProfile).join(ExpertProfile, ExpertProfile.email == User.email)
+        .filter(User.id.in_(list(expert_ids))).order_by(User.id)).tuples().all()
 
 
 def add_reviewer(actor, campaign, case_id, expert_id):
-    """Propose one more reviewer by hand; refused with the reasons of check_pair."""
+    """Propose one more reviewer by hand; refused with reasons naming the expert.
+
+    Checks only this pair (its conflicts of interest, the expert's load, the
+    case's reviewers), reading the stored rows: no solving."""
     lock_for_write(campaign)
-    built = build(campaign)
-    if case_id not in built.case_index:
+    case = _pool_case(campaign, case_id)
+    if case is None:
         raise AssignmentRefused([_l("Case %(case)s is not in the review pool.", case=case_id)])
-    if expert_id not in built.expert_index:
+    expert = _pool_expert(expert_id)
+    if expert is None:
         raise AssignmentRefused([_l("This expert is not available for review.")])
-    verdict = check_pair(built.problem, built.indexed(built.rows),
-                         built.case_index[case_id], built.expert_index[expert_id])
-    if not verdict.allowed:
-        raise AssignmentRefused([reason.message for reason in verdict.reasons])
+    active = db.select(ReviewAssignment.id).filter(ReviewAssignment.campaign_id == campaign.id, _active())
+    load = db.session.scalar(db.select(func.count()).select_from(
+        active.filter(ReviewAssignment.expert_id == expert_id).subquery()))
+    reviewers = db.session.scalar(db.select(func.count()).select_from(
+        active.filter(ReviewAssignment.case_id == case_id).subquery()))
+    duplicate = db.session.scalar(db.select(ReviewAssignment.id).filter_by(
+        case_id=case_id, expert_id=expert_id)) is not None
+    conflict = (case_id, expert_id) in active_conflict_pairs([case], _people([expert_id]))
+    reasons = pair_reasons(case_id, expert_id, expert.name, conflict=conflict, duplicate=duplicate,
+                           load=load, cap=expert.max_load, reviewers=reviewers, k=campaign.reviewers_per_case)
+    if reasons:
+        raise AssignmentRefused([reason.message for reason in reasons])
     row = ReviewAssignment(campaign_id=campaign.id, case_id=case_id, expert_id=expert_id,
-                           affinity=built.affinity_of(case_id, expert_id))
+                           affinity=_pair_affinity(campaign, case, expert))
     db.session.add(row)
     db.session.flush()
     record(actor, "assignment.added", row, changes={"case_id": case_id, "expert_id": expert_id})
@@ -130,35 +309,29 @@ def add_extra_reviewer(actor, campaign, case):
     Picks the eligible expert (no conflict, under their cap, not yet on the
     case) with the highest affinity, then the lightest load; reopens the
     review if it was closed; tells the expert (without naming the case).
-    Raises AssignmentRefused when nobody is eligible.
-    """
+    Raises AssignmentRefused when nobody is eligible. Reads the stored rows
+    and this case's conflicts only: no solving."""
     lock_for_write(campaign, case)
     if case.state is CaseState.REVIEWED:
         transition(case, "reopen_review", actor, reason=str(_l("Strong disagreement: one more reviewer.")))
-    built = build(campaign)
-    if case.id not in built.case_index:
+    if _pool_case(campaign, case.id) is None:
         raise AssignmentRefused([_l("Case %(case)s is not in the review pool.", case=case.id)])
-    pairs = built.indexed(built.rows)
-    on_case = sum(1 for i, _j in pairs if i == built.case_index[case.id])
-    # Room for exactly one more reviewer on this case; every other rule unchanged.
-    widened = replace(built.problem, k=max(built.problem.k, on_case + 1))
-    load = Counter(j for _i, j in pairs)
-    candidates = []
-    for user, _profile in built.experts:
-        j = built.expert_index[user.id]
-        if check_pair(widened, pairs, built.case_index[case.id], j).allowed:
-            candidates.append((-built.affinity_of(case.id, user.id), load[j], user.id, user))
+    experts = [e for e in all_experts() if e.in_pool]
+    counts = loads(campaign)
+    on_case = set(db.session.scalars(db.select(ReviewAssignment.expert_id).filter_by(case_id=case.id)))
+    conflicts = active_conflict_pairs([case], _people([e.id for e in experts]))
+    candidates = [(-_pair_affinity(campaign, case, e), counts.get(e.id, 0), e.id, e) for e in experts
+                  if e.id not in on_case and (case.id, e.id) not in conflicts and counts.get(e.id, 0) < e.max_load]
     if not candidates:
         raise AssignmentRefused([_l("No expert can take this case: every other expert is in conflict, "
                                     "already on it, or at their maximum load.")])
-    _affinity, _load, expert_id, user = min(candidates, key=lambda c: c[:3])
+    minus_affinity, _load, expert_id, _expert = min(candidates, key=lambda c: c[:3])
     row = ReviewAssignment(campaign_id=campaign.id, case_id=case.id, expert_id=expert_id,
-                           affinity=built.affinity_of(case.id, expert_id),
-                           status=AssignmentStatus.CONFIRMED, confirmed_at=utcnow())
+                           affinity=-minus_affinity, status=AssignmentStatus.CONFIRMED, confirmed_at=utcnow())
     db.session.add(row)
     db.session.flush()
     record(actor, "assignment.extra_reviewer", row, changes={"case_id": case.id, "expert_id": expert_id})
-    _notify(user, campaign, 1)
+    _notify(db.session.get(User, expert_id), campaign, 1)
     return row
 
 
@@ -174,27 +347,34 @@ def remove_reviewer(actor, assignment):
 
 
 def _confirm_problems(built):
+    """What stops a confirmation, each message naming the expert."""
     k = built.problem.k
     per_case = Counter(row.case_id for row in built.rows)
     problems = [_l("Case %(case)s has %(count)d of %(k)d reviewers.", case=case.id,
                    count=per_case.get(case.id, 0), k=k)
                 for case in built.cases if per_case.get(case.id, 0) < k]
-    caps = built.problem.caps_array()
     load = Counter(row.expert_id for row in built.rows)
+    open_experts = set()
     for row in built.rows:
-        if row.started:
+        if row.started or row.case_id not in built.case_index:
             continue
-        if row.expert_id not in built.expert_index:
+        open_experts.add(row.expert_id)
+        j = built.expert_index.get(row.expert_id)
+        if j is None or not built.experts[j].in_pool and row.status is AssignmentStatus.PROPOSED:
             problems.append(_l("Expert %(expert)s is no longer available; remove them from case %(case)s.",
-                               expert=row.expert_id, case=row.case_id))
-        elif row.case_id in built.case_index and built.is_conflict(row.case_id, row.expert_id):
+                               expert=built.name_of(row.expert_id), case=row.case_id))
+        elif built.is_conflict(row.case_id, row.expert_id):
             problems.append(_l("Expert %(expert)s has a conflict of interest with case %(case)s.",
-                               expert=row.expert_id, case=row.case_id))
-    for user_id, count in load.items():
-        j = built.expert_index.get(user_id)
-        if j is not None and count > caps[j] and any(r.expert_id == user_id and not r.started for r in built.rows):
+                               expert=built.name_of(row.expert_id), case=row.case_id))
+    for expert_id in sorted(open_experts):
+        j = built.expert_index.get(expert_id)
+        if j is None:
+            continue
+        expert = built.experts[j]
+        cap = expert.max_load if expert.in_pool else load[expert_id]
+        if load[expert_id] > cap:
             problems.append(_l("Expert %(expert)s has %(load)d reviews; the cap is %(cap)d.",
-                               expert=user_id, load=count, cap=int(caps[j])))
+                               expert=expert.name, load=load[expert_id], cap=cap))
     return problems
 
 
@@ -214,15 +394,18 @@ def confirm_assignment(actor, campaign):
     newly = [row for row in built.rows if row.status is AssignmentStatus.PROPOSED]
     for row in newly:
         row.status, row.confirmed_at = AssignmentStatus.CONFIRMED, now
-    for case in built.cases:
+    cases = db.session.scalars(db.select(Case).filter(Case.id.in_(list(built.case_index)))).all() \
+        if built.case_index else []
+    for case in cases:
         if case.state is not CaseState.UNDER_REVIEW:
             transition(case, "start_review", actor)
     db.session.flush()
     record(actor, "assignment.confirmed", campaign, changes={"confirmed": len(newly)})
     totals = Counter(row.expert_id for row in built.rows)
-    experts = {user.id: user for user, _profile in built.experts}
-    for expert_id in sorted({row.expert_id for row in newly}):
-        _notify(experts[expert_id], campaign, totals[expert_id])
+    users = {user.id: user for user in db.session.scalars(
+        db.select(User).filter(User.id.in_(list({row.expert_id for row in newly}))))} if newly else {}
+    for expert_id in sorted(users):
+        _notify(users[expert_id], campaign, totals[expert_id])
     return len(newly)
 
 
@@ -236,3 +419,9 @@ def _notify(user, campaign, count):
             "your reviews by %(deadline)s (%(zone)s time).\nYour review queue:\n%(link)s",
             name=user.name, count=count, campaign=campaign.title, deadline=deadline,
             zone=campaign.timezone, link=link))
+
+
+def pool_choices(campaign):
+    """(id, title) of the pool's cases, for the manual-add form (one query)."""
+    return db.session.execute(db.select(Case.id, Case.title).filter(pool_filter(campaign))
+                              .order_by(Case.id)).all()

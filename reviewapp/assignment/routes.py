@@ -1,5 +1,5 @@
 """The admin's assignment page: run, preview, adjust by hand, confirm."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -8,10 +8,11 @@ from ..auth.models import Role
 from ..campaigns.models import Campaign
 from ..experts.operations import set_bidding
 from ..extensions import db
+from ..jobs import JobAlreadyRunning
 from ..views import committed
 from . import operations
 from .cli import register
-from .forms import ActionForm, AddReviewerForm, BiddingForm
+from .forms import ActionForm, AddReviewerForm, BiddingForm, RunForm
 from .models import ReviewAssignment
 
 bp = Blueprint("assignment", __name__, url_prefix="/assignment", cli_group=None)
@@ -30,27 +31,48 @@ def _back(campaign_id):
 @allow(Role.ADMIN)
 def show(campaign_id):
     campaign = _campaign_or_404(campaign_id)
-    summary = operations.preview(campaign)
+    summary = operations.preview(campaign, page=request.args.get("page", 1, type=int))
     add_form = AddReviewerForm()
-    add_form.case_id.choices = [(c.id, f"{c.id} · {c.title}") for c in summary.cases]
-    add_form.expert_id.choices = [(u.id, p.name) for u, p, _load, _cap in summary.load]
+    add_form.case_id.choices = [(c.id, f"{c.id} · {c.title}") for c in operations.pool_choices(campaign)]
+    add_form.expert_id.choices = [(e.id, e.name) for e, _load, _cap in summary.load if e.in_pool]
+    run = summary.run
+    run_form = RunForm(evenness=run.evenness, balance_weight=run.balance_weight or 5,
+                       fairness=run.fairness) if run else RunForm()
     return render_template("assignment/show.html", campaign=campaign, summary=summary, add_form=add_form,
-                           action_form=ActionForm(), bidding_form=BiddingForm(enabled=campaign.bidding_enabled),
-                           names={u.id: p.name for u, p, _load, _cap in summary.load})
+                           action_form=ActionForm(), run_form=run_form,
+                           bidding_form=BiddingForm(enabled=campaign.bidding_enabled),
+                           names={e.id: e.name for e, _load, _cap in summary.load})
 
 
 @bp.post("/campaigns/<int:campaign_id>/run")
 @allow(Role.ADMIN)
 def run(campaign_id):
     campaign = _campaign_or_404(campaign_id)
-    if ActionForm().validate_on_submit():
-        result, _built = operations.run_assignment(current_user, campaign)
-        db.session.commit()
-        if result.short_cases:
-            flash(_l("The assignment is incomplete: %(count)d cases are short of reviewers. See why below.",
-                     count=len(result.short_cases)), "error")
-        else:
-            flash(_l("Every case has its reviewers. Check the proposal, then confirm it."), "success")
+    form = RunForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return _back(campaign_id)
+    options = operations.RunOptions(evenness=form.evenness.data, fairness=bool(form.fairness.data),
+                                    balance_weight=float(form.balance_weight.data or 0)
+                                    if form.evenness.data == "tradeoff" else 0.0)
+    try:
+        stored = operations.request_run(current_user, campaign, options)
+    except (operations.AssignmentRefused, JobAlreadyRunning) as refused:
+        db.session.rollback()
+        flash(_l("Nothing was changed."), "error")
+        for reason in getattr(refused, "reasons", None) or [refused.message]:
+            flash(reason, "error")
+        return _back(campaign_id)
+    db.session.commit()
+    if not stored.finished:
+        flash(_l("The assignment is being computed; this page shows its progress."), "success")
+    elif stored.short_cases:
+        flash(_l("The assignment is incomplete: %(count)d cases are short of reviewers. See why below.",
+                 count=stored.short_cases), "error")
+    else:
+        flash(_l("Every case has its reviewers. Check the proposal, then confirm it."), "success")
     return _back(campaign_id)
 
 

@@ -95,25 +95,26 @@ def test_manual_add_is_refused_for_a_conflicted_pair(app, login_as):
     assert _rows(campaign) == []
 
 
-def test_rerun_keeps_started_reviews(app):
+def test_rerun_keeps_started_and_confirmed_reviews(app):
     campaign, cases, experts = _pool()
     run_assignment(None, campaign)
     db.session.commit()
-    started = _rows(campaign)[:3]
+    rows = _rows(campaign)
+    started, confirmed = rows[:3], rows[3:5]
     for row in started:
         row.status, row.started_at = AssignmentStatus.CONFIRMED, utcnow()
-    kept = {(r.case_id, r.expert_id) for r in started}
-    # A new conflict on a started pair and a newly unavailable expert: started reviews stay anyway.
-    declare_conflict(experts[0], db.session.get(Case, started[0].case_id),
-                     db.session.get(type(experts[0]), started[0].expert_id))
+    for row in confirmed:
+        row.status, row.confirmed_at = AssignmentStatus.CONFIRMED, utcnow()
+    kept = {(r.case_id, r.expert_id) for r in started + confirmed}
+    # A conflict declared on a started pair ends it (reviewapp/conflicts): the case gets another reviewer.
+    ended = (started[0].case_id, started[0].expert_id)
+    declare_conflict(experts[0], db.session.get(Case, ended[0]), db.session.get(type(experts[0]), ended[1]))
     db.session.commit()
-    result, _built = run_assignment(None, campaign)
+    result, built, _run = run_assignment(None, campaign)
     db.session.commit()
-    rows = _rows(campaign)
-    assert kept <= {(r.case_id, r.expert_id) for r in rows}
-    assert all(r.started_at is not None for r in rows if (r.case_id, r.expert_id) in kept)
-    assert any(reason.code == "locked_conflict" for reason in result.explanation)
-    assert all(Counter(r.case_id for r in rows)[c.id] == 3 for c in cases)
+    active = {(r.case_id, r.expert_id) for r in built.rows} | set(result.id_pairs(built.problem))
+    assert kept - {ended} <= active and ended not in set(result.id_pairs(built.problem))
+    assert all(Counter(case for case, _e in result.id_pairs(built.problem))[c.id] == 3 for c in cases)
 
 
 def test_confirm_starts_the_review_and_mails_counts_only(app, login_as):

@@ -83,7 +83,7 @@ def test_equal_affinities_spread_the_load_evenly():
 def test_zero_balance_weight_follows_affinity_alone():
     affinity_matrix = np.tile([50, 40, 0, 0], (6, 1))
     problem = AssignmentProblem(range(6), range(4), caps=6, k=2,
-                                affinity=affinity_matrix, balance_weight=0)
+                                affinity=affinity_matrix, evenness="off")
     result = solve(problem)
     assert result.load.tolist() == [6, 6, 0, 0]
     assert result.total_affinity == result.objective == 6 * 90
@@ -99,8 +99,10 @@ def test_conflict_pairs_sparse_affinity_and_floats_match_dense_inputs():
     from_pairs = solve(AssignmentProblem(
         conflicts={tuple(p) for p in np.argwhere(mask).tolist()}, affinity=sparse, **base))
     from_floats = solve(AssignmentProblem(
-        conflicts=mask, affinity=dense / 100.0, affinity_scale=100, **base))
-    assert reference.objective == from_pairs.objective == from_floats.objective
+        conflicts=mask, affinity=dense / 100.0, **base))
+    assert reference.objective == from_pairs.objective
+    assert from_floats.objective == pytest.approx(reference.objective / 100, rel=1e-12)
+    assert from_floats.pairs.tolist() == reference.pairs.tolist()
 
 
 def test_id_pairs_uses_the_given_ids():
@@ -125,7 +127,8 @@ def instances(draw):
     return AssignmentProblem(
         range(n_cases), range(n_experts), caps=caps, k=draw(st.integers(1, 3)),
         conflicts=conflicts, affinity=affinity_matrix, locked=locked,
-        balance_weight=draw(st.integers(0, 8)))
+        evenness=draw(st.sampled_from(["tiebreak", "off", "tradeoff"])),
+        balance_weight=draw(st.integers(0, 8)), seed=draw(st.integers(0, 2 ** 32 - 1)))
 
 
 @settings(max_examples=150, deadline=None)
@@ -177,7 +180,7 @@ def test_objective_equals_brute_force_optimum(seed):
     problem = AssignmentProblem(
         range(4), range(4), caps=rng.integers(1, 4, 4), k=2,
         conflicts=rng.random((4, 4)) < 0.2, affinity=rng.integers(-20, 40, (4, 4)),
-        locked=locked, balance_weight=int(rng.integers(0, 12)))
+        locked=locked, balance_weight=int(rng.integers(0, 12)), evenness="tradeoff")
     expected = brute_force_best(problem)
     result = solve(problem)
     assert_valid(problem, result)
