@@ -40,7 +40,8 @@ class Reason:
 
     @classmethod
     def from_stored(cls, data: dict) -> "Reason":
-        return cls(data["code"], _l(data["text"], **data["params"]), tuple(data["cases"]),
+        text = data["text"]  # the msgid the message was made with: translated again when shown
+        return cls(data["code"], _l(text, **data["params"]), tuple(data["cases"]),
                    tuple(data["experts"]), data["missing"])
 
 
