@@ -25,6 +25,7 @@ RULE_LABELS = {
     "same_province": _l("Same province as the applicant"),
     "same_affiliation": _l("Works for the applicant organization"),
     "mail_domain": _l("Same e-mail domain as the applicant"),
+    "applicant_declared": _l("Named by the applicant (declaration accepted)"),
 }
 
 

@@ -3,9 +3,11 @@ the request or CLI command commits."""
 from flask_babel import lazy_gettext as _l
 
 from ..assignment.affinity import Bid as BidLevel
+from ..assignment.models import ReviewAssignment
 from ..audit import record
 from ..auth.models import Invitation, Role
 from ..auth.operations import AccountError, find_user, invite
+from ..conflicts.ending import end_assignment, end_conflicted_assignments
 from ..extensions import db
 from ..timezones import utcnow
 from .models import Bid, Conflict, ConflictSource, ExpertProfile
@@ -54,11 +56,16 @@ def update_expert(actor, profile, values):
     after = _snapshot(profile)
     record(actor, "expert.updated", profile,
            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
+    if profile.user is not None and (before["province"], before["affiliation"]) != (after["province"], after["affiliation"]):
+        # A new province or affiliation may put the expert in conflict with cases they review.
+        assignments = db.session.scalars(db.select(ReviewAssignment).filter_by(expert_id=profile.user.id)).all()
+        end_conflicted_assignments(actor, assignments, str(_l("The expert's profile changed.")))
     return profile
 
 
 def declare_conflict(actor, case, expert, note=""):
-    """Record that `expert` must not review `case` (declared by the expert or an admin)."""
+    """Record that `expert` must not review `case` (declared by the expert or an admin);
+    an assignment of the pair ends at once (conflicts/ending.py)."""
     source = ConflictSource.EXPERT if actor.id == expert.id else ConflictSource.ADMIN
     conflict = db.session.scalar(db.select(Conflict).filter_by(case_id=case.id, expert_id=expert.id))
     if conflict is None:
@@ -70,6 +77,7 @@ def declare_conflict(actor, case, expert, note=""):
     db.session.flush()
     record(actor, "conflict.declared", conflict,
            changes={"case_id": case.id, "expert_id": expert.id, "source": source.value})
+    end_assignment(actor, case, expert.id, conflict.note or str(source.label))
     return conflict
 
 

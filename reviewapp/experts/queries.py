@@ -54,6 +54,10 @@ def campaign_conflicts(cases, experts):
             rules = detect(party, org)
             if rules:
                 found[(case.id, user.id)] = PairConflict(case.id, user.id, rules)
+    # Accepted applicant declarations (reviewapp/conflicts) count as detected: a rule, waivable.
+    from ..conflicts.queries import applicant_conflict_pairs
+    for key in applicant_conflict_pairs(cases, experts):
+        found.setdefault(key, PairConflict(*key)).rules.append("applicant_declared")
     if case_ids:
         for row in db.session.scalars(db.select(Conflict).filter(Conflict.case_id.in_(case_ids))):
             item = found.setdefault((row.case_id, row.expert_id), PairConflict(row.case_id, row.expert_id))
@@ -64,7 +68,11 @@ def campaign_conflicts(cases, experts):
 
 
 def active_conflict_pairs(cases, experts):
-    return {key for key, item in campaign_conflicts(cases, experts).items() if item.active}
+    """Pairs that must not be assigned: active conflicts, and every pair whose assignment a
+    conflict ended (even if waived since: the ended assignment and its review stay as they are)."""
+    from ..conflicts.queries import ended_pairs
+    active = {key for key, item in campaign_conflicts(cases, experts).items() if item.active}
+    return active | ended_pairs([case.id for case in cases])
 
 
 def bids_for(case_ids, expert_ids=None):

@@ -24,7 +24,9 @@ def _review_changes_results(review, deleted):
     if deleted or state.pending:
         return review.status == ReviewStatus.SUBMITTED
     status, scores = state.attrs.status.history, state.attrs.scores.history
-    return status.has_changes() or (review.status == ReviewStatus.SUBMITTED and scores.has_changes())
+    excluded = state.attrs.excluded_at.history  # a conflict of interest took it out of the results
+    return status.has_changes() or (review.status == ReviewStatus.SUBMITTED and (
+        scores.has_changes() or excluded.has_changes()))
 
 
 def _campaign_of_review(session, review):

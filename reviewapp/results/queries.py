@@ -37,7 +37,8 @@ def submitted_rows(campaign):
     """[(ReviewAssignment, Review)] of the campaign's submitted reviews, by case then expert."""
     return db.session.execute(
         db.select(ReviewAssignment, Review).join(Review, Review.assignment_id == ReviewAssignment.id)
-        .filter(ReviewAssignment.campaign_id == campaign.id, Review.status == ReviewStatus.SUBMITTED)
+        .filter(ReviewAssignment.campaign_id == campaign.id, Review.status == ReviewStatus.SUBMITTED,
+                Review.excluded_at.is_(None))
         .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id)).all()
 
 
@@ -46,7 +47,9 @@ def plain_reviews(campaign):
     rows = db.session.execute(
         db.select(ReviewAssignment.case_id, ReviewAssignment.expert_id, Review.scores)
         .join(Review, Review.assignment_id == ReviewAssignment.id)
-        .filter(ReviewAssignment.campaign_id == campaign.id, Review.status == ReviewStatus.SUBMITTED)
+        # A review a conflict of interest excluded (reviewapp/conflicts) is never counted.
+        .filter(ReviewAssignment.campaign_id == campaign.id, Review.status == ReviewStatus.SUBMITTED,
+                Review.excluded_at.is_(None))
         .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id))
     return [aggregation.Review(case_id, expert_id, dict(scores)) for case_id, expert_id, scores in rows]
 
@@ -90,9 +93,10 @@ def _compute_ranking(campaign, threshold):
         return Ranking(None, None, reliability.expert_stats([], assigned, rubric), frozenset(assigned))
     submitted_at = dict(db.session.execute(db.select(Case.id, Case.submitted_at).filter(
         Case.campaign_id == campaign.id)).all())
+    ranked = aggregation.aggregate(reviews, rubric, disagreement_threshold=threshold, submitted_at=submitted_at)
     return Ranking(
-        aggregation.aggregate(reviews, rubric, disagreement_threshold=threshold, submitted_at=submitted_at),
-        reliability.campaign_reliability(reviews, rubric), reliability.expert_stats(reviews, assigned, rubric),
+        ranked, reliability.campaign_reliability(reviews, rubric),
+        reliability.expert_stats(reviews, assigned, rubric, calibration=ranked.calibration),
         frozenset(assigned) | {r.expert_id for r in reviews})
 
 

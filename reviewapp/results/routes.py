@@ -19,6 +19,7 @@ from ..auth.models import Role
 from ..cache import rendered
 from ..campaigns.models import Campaign
 from ..cases.models import Case
+from ..conflicts.queries import excluded_reviews
 from ..extensions import db
 from ..i18n import current_language
 from ..security import DOWNLOAD_POLICY
@@ -58,12 +59,16 @@ def show(campaign_id):
     pages = max(1, -(-len(shown) // PAGE_SIZE))
     page = min(pages, max(1, request.args.get("page", 1, type=int) or 1))
     rows = shown[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    # Reviews a conflict of interest excluded: not counted, but marked on their case's row.
+    excluded = excluded_reviews(campaign)
     results = queries.campaign_results(campaign, threshold, case_ids=[r.case_id for r in rows],
-                                       expert_ids={e for r in rows for e in r.totals})
+                                       expert_ids={e for r in rows for e in r.totals}
+                                       | {e for r in rows for e in excluded.get(r.case_id, ())})
     view = dict(campaign=campaign, results=results, rows=rows, page=page, threshold=threshold,
-                only_disagreements=only_disagreements)
+                only_disagreements=only_disagreements, excluded=excluded)
     return render_template("results/show.html", rows_html=_rows_html(view), pages=pages, shown=len(shown),
-                           disagreements=len(ranking.disagreements), **view)
+                           disagreements=len(ranking.disagreements),
+                           excluded_count=sum(len(v) for v in excluded.values()), **view)
 
 
 def _rows_html(view):

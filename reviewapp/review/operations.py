@@ -132,18 +132,24 @@ def reopen_review(actor, assignment):
 
 def decline_assignment(actor, assignment, kind, reason):
     """Give the case back for reassignment: declined, or a conflict of interest (also
-    recorded as the expert's declared conflict). A submitted review cannot be declined;
-    a draft is deleted so that the admin may remove the assignment."""
+    recorded as the expert's declared conflict, which ends the assignment at once and
+    keeps its review, even a submitted one, out of the results). A submitted review
+    cannot simply be declined; a draft is deleted so that the admin may remove the assignment."""
     kind = DeclineKind(kind)
     reason = (reason or "").strip()
     if kind is DeclineKind.DECLINED and not reason:
         raise ReviewRefused(_l("Please say briefly why you decline this case."))
     review = review_of(assignment)
-    if review is not None and review.submitted:
-        raise ReviewRefused(_l("You have submitted this review; reopen it first if you must decline."))
     case = assignment.case
     if kind is DeclineKind.CONFLICT:
         declare_conflict(actor, case, actor, reason)
+        decline = db.session.scalar(db.select(ReviewDecline).filter_by(
+            case_id=case.id, expert_id=actor.id, kind=DeclineKind.CONFLICT))
+        record(actor, "review.conflict", decline, changes={"assignment": assignment.id, "case": case.id},
+               reason=reason or None)
+        return decline
+    if review is not None and review.submitted:
+        raise ReviewRefused(_l("You have submitted this review; reopen it first if you must decline."))
     if review is not None:
         db.session.delete(review)
     assignment.started_at = None

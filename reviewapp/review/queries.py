@@ -175,7 +175,8 @@ def spread_for_experts(assignment):
         return None
     rubric = rubric_of(campaign)
     rows = db.session.scalars(db.select(Review).join(ReviewAssignment).filter(
-        ReviewAssignment.case_id == assignment.case_id, Review.status == ReviewStatus.SUBMITTED)).all()
+        ReviewAssignment.case_id == assignment.case_id, Review.status == ReviewStatus.SUBMITTED,
+        Review.excluded_at.is_(None))).all()
     totals = sorted(round(weighted_total(r.scores, rubric), 2) for r in rows)
     return totals or None
 
@@ -184,7 +185,8 @@ def feedback_for_case(case):
     """[(reviewer number, Review)] of a case's submitted reviews, numbered in token order."""
     rows = db.session.execute(db.select(ReviewAssignment, Review).join(
         Review, Review.assignment_id == ReviewAssignment.id).filter(
-        ReviewAssignment.case_id == case.id, Review.status == ReviewStatus.SUBMITTED)).all()
+        ReviewAssignment.case_id == case.id, Review.status == ReviewStatus.SUBMITTED,
+        Review.excluded_at.is_(None))).all()
     ordered = sorted(rows, key=lambda row: token_for(row[0]))
     return [(number, review) for number, (_assignment, review) in enumerate(ordered, start=1)]
 

@@ -10,6 +10,7 @@ from flask import (
     abort,
     flash,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -21,6 +22,8 @@ from flask_login import current_user
 from ..access import allow
 from ..auth.models import Role
 from ..cache import rendered
+from ..conflicts.queries import ended_by_token
+from ..errors import error_response
 from ..campaigns.phases import Window, WindowClosed, is_open
 from ..extensions import db
 from ..i18n import current_language
@@ -35,9 +38,18 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 
 
 
+ENDED = _l("This case is no longer assigned to you: a conflict of interest was recorded, so you cannot "
+           "see it or review it any more, and any review of it is not counted. Thank you for your care.")
+
+
 def assigned(user, token, **_):
-    """The token is one of the expert's confirmed, not declined assignments."""
-    return queries.assignment_by_token(user, token) is not None
+    """The token is one of the expert's confirmed, not declined assignments. A token whose
+    assignment a conflict of interest ended gets a 403 that says so (the expert knows the case)."""
+    if queries.assignment_by_token(user, token) is not None:
+        return True
+    if ended_by_token(user, token):
+        abort(make_response(error_response(403, ENDED)))
+    return False
 
 
 def _assignment(token):

@@ -40,7 +40,9 @@ NOT_EDIT_FORMS = {
     "recommendation.unrecommend": "takes a recommendation back",
     "assignment.run": "proposes an assignment", "assignment.confirm": "confirms the assignment",
     "assignment.add": "adds a reviewer", "assignment.remove": "removes a reviewer",
-    "experts.waive": "waives a conflict", "experts.may_know": "declares the expert may know the case",
+    "experts.waive": "waives a conflict", "conflicts.replacement": "adds a replacement reviewer",
+    "conflicts.decide": "accepts or rejects a declared conflict", "conflicts.declare": "declares conflicts",
+    "conflicts.withdraw": "withdraws a declared conflict", "experts.may_know": "declares the expert may know the case",
     "review.decline": "declines the assignment", "review.reopen": "reopens a submitted review",
     "review.reminders": "sends reminders", "results.extra_reviewer": "asks for one more reviewer",
     # The selection form records decisions only once results exist (submitted reviews); its own

@@ -91,6 +91,11 @@ POLICY = {
     "experts.import_list": ADMIN_ONLY,
     "experts.conflicts": ADMIN_ONLY,
     "experts.waive": ADMIN_ONLY,
+    "conflicts.show": ADMIN_ONLY,
+    "conflicts.replacement": ADMIN_ONLY,
+    "conflicts.decide": ADMIN_ONLY,
+    "conflicts.declare": CASE_OWNER,
+    "conflicts.withdraw": CASE_OWNER,
     "recommendation.units": ADMIN_ONLY,
     "recommendation.units_xlsx": ADMIN_ONLY,
     # the applicant's case

@@ -201,7 +201,9 @@ TOKENS = {
     "auth.reset_password": lambda w: w.reset_token,
     "auth.accept_invitation": lambda w: w.invitation_token,
     "review.": lambda w: w.review_token,
-    "experts.": lambda w: _pool_token(w.case_a),
+    # Case B: "I may know this case" ends the expert's assignment to it (reviewapp/conflicts), and
+    # the matrix goes on to probe expert_assigned's review pages of case A.
+    "experts.": lambda w: _pool_token(w.case_b),
 }
 
 
