@@ -156,7 +156,7 @@ def test_eligible_count_leaves_out_the_expert_in_conflict(app, setup, started):
     db.session.commit()
     summary = preview(setup.campaign)
     assert summary.short[setup.case.id] == 1
-    result, _built = run_assignment(admin, setup.campaign)
+    result, _built, _run = run_assignment(admin, setup.campaign)
     db.session.commit()
     messages = [str(reason.message) for reason in result.explanation]
     assert any(f"Case {setup.case.id} needs 2 reviewers but only 1 experts are eligible" in m for m in messages), \
