@@ -5,9 +5,17 @@ from flask_login import current_user
 from ..access import allow, public
 from ..campaigns.phases import phase_at
 from ..campaigns.queries import latest_campaign
+from .case_status import case_status
 from .summaries import SUMMARIES
 
 bp = Blueprint("dashboard", __name__)
+
+
+@bp.app_template_global()
+def applicant_status(case):
+    """Where the applicant's case stands, in words (for the case's own pages)."""
+    from ..recommendation.queries import return_notes
+    return case_status(case, return_notes([case]).get(case.id))
 
 
 @bp.get("/")

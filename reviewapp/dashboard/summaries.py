@@ -10,6 +10,7 @@ from ..cases.workflow import CaseState
 from ..extensions import db
 from ..organizations.models import Organization
 from ..timezones import utcnow
+from .case_status import case_status
 
 
 def cases_by_state(*filters):
@@ -43,8 +44,12 @@ def organization_summary(user):
     open_campaigns = db.session.scalars(db.select(Campaign).filter(
         Campaign.submission_opens <= now, Campaign.submission_closes > now).order_by(
         Campaign.submission_closes)).all()
+    from ..recommendation.queries import return_notes
+    notes = return_notes(cases)
+    statuses = {case.id: case_status(case, notes.get(case.id)) for case in cases}
     return {"campaign": campaign, "phase": phase_at(campaign) if campaign else None, "cases": cases,
-            "open_campaigns": open_campaigns}
+            "open_campaigns": open_campaigns, "statuses": statuses,
+            "to_do": [case for case in cases if statuses[case.id].tone == "action"]}
 
 
 def unit_summary(user):

@@ -13,3 +13,8 @@ class ReasonForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button with a CSRF token and nothing else."""
+
+
+class BulkForm(FlaskForm):
+    """The list's form for several cases at once (the ticked case_ids, the action, a reason
+    for a return): only its CSRF token is checked here, the view reads the rest."""

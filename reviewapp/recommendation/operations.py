@@ -68,3 +68,37 @@ def return_to_applicant(actor, case, reason):
                 "Hello %(name)s,\n\nYour recommending unit returned the case “%(title)s” for changes. "
                 "Their reason:\n\n%(reason)s\n\nYou can change the case and submit it again before "
                 "the deadline:\n%(link)s", name=user.name, title=case.title, reason=reason, link=link))
+
+
+def recommend_many(actor, unit, cases):
+    """Recommend all of `cases` or none: refused at once when they do not fit in what is left
+    of the quota, and if any one of them cannot be recommended (the caller rolls back)."""
+    lock_for_write(unit)
+    campaign = cases[0].campaign if cases else None
+    if campaign is not None:
+        left = campaign.unit_quota - recommended_count(unit.id, campaign)
+        if len(cases) > left:
+            raise RecommendationRefused(_l(
+                "You chose %(n)d cases, but your unit may recommend only %(left)d more (quota %(quota)d). "
+                "Nothing was recommended.", n=len(cases), left=max(left, 0), quota=campaign.unit_quota))
+    for case in cases:
+        try:
+            recommend(actor, case)
+        except RecommendationRefused as refused:
+            raise RecommendationRefused(_l("%(title)s: %(reason)s Nothing was recommended.",
+                                           title=case.title or case.id, reason=refused.message)) from refused
+
+
+def return_many(actor, cases, reason):
+    """Return every one of `cases` with the same reason (all or none), mailing each applicant."""
+    for case in cases:
+        try:
+            return_to_applicant(actor, case, reason)
+        except RecommendationRefused as refused:
+            raise RecommendationRefused(_l("%(title)s: %(reason)s Nothing was returned.",
+                                           title=case.title or case.id, reason=refused.message)) from refused
+
+
+def mail_recipients(cases):
+    """How many people a return of `cases` e-mails (every user of each applicant)."""
+    return len({user.id for case in cases for user in case.organization.users})

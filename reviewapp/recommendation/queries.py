@@ -1,6 +1,10 @@
-"""Read-only look-ups: a unit's cases, its quota, the units table, the review pool."""
+"""Read-only look-ups: a unit's cases, its quota, the units table, the review pool, returns."""
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import and_, case as sql_case, func, or_
 
+from ..audit import AuditEntry
 from ..auth.models import User
 from ..cases.models import Case
 from ..cases.workflow import CaseState
@@ -56,3 +60,28 @@ def pool_filter(campaign):
 
 def review_pool(campaign):
     return db.session.scalars(db.select(Case).filter(pool_filter(campaign)).order_by(Case.id)).all()
+
+
+@dataclass(frozen=True)
+class ReturnNote:
+    """A unit's last return of a case: its reason (what the applicant is asked to fix), who, when."""
+
+    reason: str
+    unit: str
+    at: datetime
+
+
+def return_notes(cases):
+    """{case id: ReturnNote} for the returned cases among `cases` (one query)."""
+    returned = {case.id: case for case in cases if case.state is CaseState.RETURNED}
+    if not returned:
+        return {}
+    entries = db.session.scalars(db.select(AuditEntry).filter(
+        AuditEntry.action == "case.return", AuditEntry.object_type == "Case",
+        AuditEntry.object_id.in_(returned)).order_by(AuditEntry.at, AuditEntry.id)).all()
+    notes = {}
+    for entry in entries:  # oldest first: the last return wins
+        case = returned[entry.object_id]
+        unit = case.unit.name if case.unit is not None else ""
+        notes[entry.object_id] = ReturnNote(reason=entry.reason or "", unit=unit, at=entry.at)
+    return notes

@@ -11,14 +11,12 @@ from ..campaigns.models import Campaign
 from ..campaigns.phases import Window, describe_window, is_open
 from ..campaigns.queries import latest_campaign
 from ..cases.models import Case
-from ..cases.snapshot import submitted_version
-from ..cases.workflow import can
 from ..extensions import db
 from ..security import DOWNLOAD_POLICY
 from ..views import committed
-from . import operations, queries, screening
-from .export import units_workbook
-from .forms import ConfirmForm, ReasonForm
+from . import listing, operations, queries, screening
+from .export import cases_workbook, units_workbook
+from .forms import BulkForm, ConfirmForm, ReasonForm
 
 bp = Blueprint("recommendation", __name__, url_prefix="/recommendation")
 
@@ -38,20 +36,41 @@ def _campaign_or_404(campaign_id):
 def index():
     campaign = latest_campaign()
     if campaign is None or current_user.unit_id is None:
-        return render_template("recommendation/index.html", campaign=campaign, cases=[])
-    cases = queries.unit_cases(current_user.unit_id, campaign)
+        return render_template("recommendation/index.html", campaign=campaign, page=None)
+    rows = listing.unit_rows(current_user.unit_id, campaign)
+    query = listing.Query.from_args(request.args)
     return render_template(
-        "recommendation/index.html", campaign=campaign, cases=[(case, submitted_version(case)) for case in cases],
+        "recommendation/index.html", campaign=campaign, query=query, all_rows=rows,
+        page=listing.paginate(listing.select(rows, query), query.page),
+        options=listing.filter_options(rows, campaign), reason_form=ReasonForm(formdata=None),
         quota_left=queries.quota_left(current_user.unit_id, campaign),
         window_open=is_open(campaign, Window.RECOMMENDATION),
         window=describe_window(campaign, Window.RECOMMENDATION))
+
+
+@bp.get("/cases.xlsx")
+@allow(Role.UNIT)
+def export():
+    """The list as filtered and sorted (all pages), as the unit reads it."""
+    campaign = latest_campaign() or abort(404)
+    if current_user.unit_id is None:
+        abort(404)
+    rows = listing.select(listing.unit_rows(current_user.unit_id, campaign), listing.Query.from_args(request.args))
+    response = send_file(BytesIO(cases_workbook(campaign, rows)), as_attachment=True,
+                         download_name=f"cases-{campaign.slug}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
+    return response
 
 
 @bp.get("/cases/<int:case_id>")
 @allow(Role.UNIT, check=in_jurisdiction)
 def show(case_id):
     # The submitted version: what the applicant writes after withdrawing or a return stays theirs.
-    return screening.case_page(db.session.get(Case, case_id))
+    case = db.session.get(Case, case_id)
+    rows = listing.unit_rows(case.unit_id, case.campaign)
+    return screening.case_page(case, listing.neighbours(rows, case.id, listing.Query.from_args(request.args)),
+                               number=next((row.number for row in rows if row.case.id == case.id), ""))
 
 
 def _act(case_id, action):
@@ -88,6 +107,51 @@ def unrecommend(case_id):
 @allow(Role.UNIT, check=in_jurisdiction)
 def return_case(case_id):
     return _act(case_id, "return")
+
+
+class _NothingChosen(Exception):
+    message = _l("Choose at least one case in the list.")
+
+
+@bp.post("/bulk")
+@allow(Role.UNIT)
+def bulk():
+    """Recommend or return the ticked cases: first a page that says what will happen (how many
+    cases, the quota, how many people are e-mailed), then, confirmed, all of them or none."""
+    form = BulkForm()
+    back = url_for("recommendation.index", **{k: v for k, v in request.form.items() if k in _LIST_ARGS})
+    ids = set(request.form.getlist("case_ids", type=int))
+    cases = [case for case in (db.session.get(Case, case_id) for case_id in sorted(ids))
+             if case is not None and case.unit_id == current_user.unit_id]
+    action = request.form.get("action")
+    if not form.validate_on_submit() or action not in ("recommend", "return"):
+        flash(_l("The form had expired; please send it again."), "error")
+        return redirect(back)
+    if not cases:
+        flash(_NothingChosen.message, "error")
+        return redirect(back)
+    reason = (request.form.get("reason") or "").strip()
+    if action == "return" and not reason:
+        flash(_l("Please give a reason."), "error")
+        return redirect(back)
+    if request.form.get("confirmed") != "yes":
+        campaign = cases[0].campaign
+        return render_template("recommendation/confirm.html", action=action, cases=cases, reason=reason,
+                               numbers=listing.case_numbers(campaign), form=form, campaign=campaign,
+                               quota_left=queries.quota_left(current_user.unit_id, campaign),
+                               recipients=operations.mail_recipients(cases), back=back,
+                               list_args={k: v for k, v in request.form.items() if k in _LIST_ARGS})
+    with committed(None, operations.RecommendationRefused) as outcome:
+        if action == "recommend":
+            operations.recommend_many(current_user, current_user.unit, cases)
+            outcome.message = _l("%(n)d cases are recommended.", n=len(cases))
+        else:
+            operations.return_many(current_user, cases, reason)
+            outcome.message = _l("%(n)d cases were returned to their applicants.", n=len(cases))
+    return redirect(back)
+
+
+_LIST_ARGS = ("q", "state", "theme", "org_type", "city", "sort", "order", "page")
 
 
 @bp.get("/units")

@@ -58,10 +58,13 @@ def context(case):
                 activities=shown.activities if shown is not None else [])
 
 
-def case_page(case, neighbours=None):
-    """The unit's page of one case: everything submitted, the decision, notes, previous/next."""
+def case_page(case, neighbours=None, number=None):
+    """The unit's page of one case: everything submitted, the decision, previous/next."""
+    if number is None:
+        from .listing import case_numbers
+        number = case_numbers(case.campaign).get(case.id, "")
     return render_template(
-        "recommendation/case.html", **context(case), can=can, reason_form=ReasonForm(),
+        "recommendation/case.html", **context(case), case_number=number, can=can, reason_form=ReasonForm(),
         confirm_form=ConfirmForm(), quota_left=queries.quota_left(case.unit_id, case.campaign),
         window_open=is_open(case.campaign, Window.RECOMMENDATION), neighbours=neighbours)
 

@@ -66,6 +66,10 @@ POLICY = {
     "auth.accept_invitation": PUBLIC,
     "auth.set_language": PUBLIC,
     "auth.sign_out": SIGNED_IN,
+    "auth.confirm_password": SIGNED_IN,
+    "accounts.profile": SIGNED_IN,
+    "accounts.save_profile": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
     "campaigns.show": PUBLIC,
     # administration
     "campaigns.index": ADMIN_ONLY,
@@ -76,6 +80,12 @@ POLICY = {
     "admin.cases": ADMIN_ONLY,
     "admin.units": ADMIN_ONLY,
     "admin.invitations": ADMIN_ONLY,
+    "accounts.manage_user": ADMIN_ONLY,
+    "accounts.deactivate": ADMIN_ONLY,
+    "accounts.reactivate": ADMIN_ONLY,
+    "accounts.change_role": ADMIN_ONLY,
+    "accounts.revoke_invitation": ADMIN_ONLY,
+    "accounts.resend_invitation": ADMIN_ONLY,
     "admin.outbox": ADMIN_ONLY,
     "ops.audit_log": ADMIN_ONLY,
     "ops.audit_export": ADMIN_ONLY,
@@ -128,6 +138,8 @@ POLICY = {
     "jobs.status": Rule(passes=frozenset({"org_a", "admin"})),
     # recommending units
     "recommendation.index": only(UNIT),
+    "recommendation.export": only(UNIT),          # the unit's own list (its jurisdiction only)
+    "recommendation.bulk": only(UNIT),            # acts only on the ticked cases of its jurisdiction
     "recommendation.show": CASE_UNIT,
     "recommendation.recommend": CASE_UNIT,
     "recommendation.unrecommend": CASE_UNIT,

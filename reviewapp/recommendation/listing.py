@@ -1,0 +1,180 @@
+"""The unit's list of cases: case numbers, search, filters, sort, pages, previous/next.
+
+A unit screens tens to a few hundred cases per campaign, and what it may read of a case
+returned or withdrawn is the submitted version (cases/snapshot.py), not the columns the
+applicant is changing. So the rows are built once from the submitted versions and
+searched, filtered and sorted here in Python: a search never matches text the applicant
+wrote after a return.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from ..cases.models import Case
+from ..cases.snapshot import submitted_version
+from ..cases.workflow import CaseState
+from ..extensions import db
+from ..organizations.reference import ORG_TYPES
+
+PER_PAGE = 25
+SORTS = ("number", "title", "organization", "submitted", "state")
+_EARLY = datetime.min.replace(tzinfo=timezone.utc)
+
+
+def case_numbers(campaign):
+    """{case id: '2026-0007'}: the campaign's year and the case's place in the order of first
+    submission. Cases once submitted are never deleted and keep their first submission time,
+    so a number, once given, stays the case's."""
+    rows = db.session.execute(db.select(Case.id, Case.first_submitted_at, Case.submitted_at).filter(
+        Case.campaign_id == campaign.id,
+        (Case.first_submitted_at.is_not(None)) | (Case.submitted_at.is_not(None)))).all()
+    ordered = sorted(rows, key=lambda row: (row.first_submitted_at or row.submitted_at, row.id))
+    return {row.id: f"{campaign.year}-{n:04d}" for n, row in enumerate(ordered, start=1)}
+
+
+@dataclass
+class Row:
+    case: Case
+    shown: object            # the submitted version (None: not kept; the case shows no text)
+    number: str
+
+    @property
+    def title(self):
+        return (self.shown.title if self.shown is not None else "") or ""
+
+    @property
+    def theme_ids(self):
+        return {theme.id for theme in self.shown.themes} if self.shown is not None else set()
+
+    @property
+    def theme_names(self):
+        return [theme.name for theme in self.shown.themes] if self.shown is not None else []
+
+    def haystack(self):
+        organization = self.case.organization
+        parts = [self.number, self.title, organization.name, organization.short_names or "",
+                 self.shown.summary if self.shown is not None else ""]
+        return " ".join(parts).casefold()
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the list was asked for (from the URL's arguments)."""
+
+    q: str = ""
+    state: str = ""
+    theme: int | None = None
+    org_type: str = ""
+    city: str = ""
+    sort: str = "number"
+    desc: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args):
+        states = {state.value for state in CaseState}
+        sort = args.get("sort", "number")
+        return cls(q=(args.get("q") or "").strip()[:100],
+                   state=args.get("state", "") if args.get("state", "") in states else "",
+                   theme=args.get("theme", type=int), org_type=args.get("org_type", "")[:40],
+                   city=args.get("city", "")[:6], sort=sort if sort in SORTS else "number",
+                   desc=args.get("order") == "desc", page=max(args.get("page", 1, type=int) or 1, 1))
+
+    def args(self, **changes):
+        """URL arguments for this query (with `changes`), defaults left out."""
+        values = {"q": self.q, "state": self.state, "theme": self.theme, "org_type": self.org_type,
+                  "city": self.city, "sort": self.sort if self.sort != "number" else "",
+                  "order": "desc" if self.desc else "", "page": self.page if self.page != 1 else ""}
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in ("", None)}
+
+
+def city_of(organization):
+    """The city code (first four digits of the registration authority's division code, which
+    the unified social credit code carries in characters 3-8), '' when unknown."""
+    code = organization.credit_code or ""
+    return code[2:6] if len(code) >= 8 and code[2:8].isdigit() else ""
+
+
+def unit_rows(unit_id, campaign):
+    """Every case the unit screens in the campaign (drafts are the applicant's own), as Rows."""
+    cases = db.session.scalars(db.select(Case).filter(
+        Case.unit_id == unit_id, Case.campaign_id == campaign.id,
+        Case.state != CaseState.DRAFT).order_by(Case.submitted_at, Case.id)).all()
+    numbers = case_numbers(campaign)
+    return [Row(case, submitted_version(case), numbers.get(case.id, "")) for case in cases]
+
+
+def _sort_key(sort):
+    return {
+        "number": lambda row: row.number,
+        "title": lambda row: row.title.casefold(),
+        "organization": lambda row: row.case.organization.name,
+        "submitted": lambda row: row.case.submitted_at or _EARLY,
+        "state": lambda row: (row.case.state.label, row.number),
+    }[sort]
+
+
+def select(rows, query):
+    """The rows the query asks for, in its order (all pages)."""
+    needle = query.q.casefold()
+    chosen = [row for row in rows
+              if (not needle or needle in row.haystack())
+              and (not query.state or row.case.state.value == query.state)
+              and (query.theme is None or query.theme in row.theme_ids)
+              and (not query.org_type or row.case.organization.org_type == query.org_type)
+              and (not query.city or city_of(row.case.organization) == query.city)]
+    return sorted(chosen, key=_sort_key(query.sort), reverse=query.desc)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list
+    number: int
+    pages: int
+    total: int
+
+
+def paginate(rows, number, per_page=PER_PAGE):
+    pages = max((len(rows) + per_page - 1) // per_page, 1)
+    number = min(max(number, 1), pages)
+    return Page(rows[(number - 1) * per_page:number * per_page], number, pages, len(rows))
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    previous: int | None
+    next: int | None
+    position: int
+    total: int
+    query: dict
+
+
+def neighbours(rows, case_id, query):
+    """The cases before and after `case_id` in the list as the unit filtered and sorted it."""
+    ids = [row.case.id for row in select(rows, query)]
+    if case_id not in ids:
+        return None
+    at = ids.index(case_id)
+    return Neighbours(ids[at - 1] if at > 0 else None, ids[at + 1] if at + 1 < len(ids) else None,
+                      at + 1, len(ids), query.args(page=""))
+
+
+def filter_options(rows, campaign):
+    """The choices of the filters, from the rows present (types, cities) and the campaign (themes)."""
+    types = {row.case.organization.org_type for row in rows}
+    cities = sorted({city_of(row.case.organization) for row in rows} - {""})
+    return {"themes": [(theme.id, theme.name) for theme in campaign.themes],
+            "org_types": [(code, label) for code, label in ORG_TYPES if code in types],
+            "cities": [(code, city_label(code)) for code in cities],
+            "states": [state for state in CaseState if state is not CaseState.DRAFT]}
+
+
+def city_label(code):
+    """The city's name from the division table when it is there, else its code."""
+    try:
+        from ..cases.regions import _by_code
+        table = _by_code()
+        region = table.get(code + "00") or table.get(code[:2] + "0000")  # municipalities: the province
+    except (ImportError, OSError):
+        region = None
+    return region.name if region is not None else code
