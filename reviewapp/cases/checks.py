@@ -49,7 +49,7 @@ def identity_of(case):
     organization = case.organization
     short_names = tuple(line.strip() for line in (organization.short_names or "").splitlines() if line.strip())
     return Identity(
-        organization=organization.name, short_names=short_names,
+        organization=organization.name, short_names=short_names, province=organization.province or "",
         contact_person=case.contact_person.strip() or organization.contact_person,
         phones=tuple(p for p in (organization.mobile, case.contact_phone) if p),
         emails=tuple(e for e in (organization.email,) if e),

@@ -2,14 +2,19 @@
 
 Matching works on Chinese (no word boundaries, stray spaces between characters
 tolerated) and English (case-insensitive, whole words). Text is compared after
-NFKC normalisation, so full-width digits and letters match too; reported
-positions and snippets refer to the original text. The result is advisory: a
-person decides whether a flagged passage really gives the organization away.
+NFKC normalisation (full-width digits and letters match too) with zero-width
+characters, soft hyphens and other invisible format characters removed, so
+朝阳\u200b区 and 王 丽 are found; reported positions and snippets refer to the
+original text. A Chinese name is searched in every form its structure allows
+(org_names: region prefixes dropped level by level, usual abbreviations) and its
+distinctive part also in pinyin. The result is advisory: a person decides whether
+a flagged passage really gives the organization away.
 """
 
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 SNIPPET_RADIUS = 20
 
@@ -60,6 +65,7 @@ class Identity:
 
     organization: str = ""
     short_names: tuple[str, ...] = ()
+    province: str = ""  # the organization's province code: it decides which 朝阳区 a name starts with
     contact_person: str = ""
     phones: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
@@ -77,17 +83,58 @@ class IdentityMention:
     snippet: str
 
 
+def _invisible(char: str) -> bool:
+    """Zero-width spaces and joiners, soft hyphens, word joiners, BOMs: characters that
+    split a name for a search but not for a reader."""
+    return unicodedata.category(char) == "Cf"
+
+
+_FOLDED: dict[str, str] = {}  # character -> its folded form (a memo: NFKC one character at a time is slow)
+
+
+@lru_cache(maxsize=16)  # the redactor and the identity finder fold the same text in turn
 def _fold(text: str) -> tuple[str, list[int]]:
-    """NFKC + casefold, character by character, with a map from folded to original positions."""
+    """NFKC + casefold, character by character, invisible characters dropped and whitespace
+    beside a Chinese character removed (王 丽, a name broken over a line), with a map from
+    folded to original positions. Names then match as plain strings, which is fast."""
     folded, origin = [], []
     for index, char in enumerate(text):
-        for folded_char in unicodedata.normalize("NFKC", char).casefold():
-            folded.append(folded_char)
+        replacement = _FOLDED.get(char)
+        if replacement is None:
+            replacement = _FOLDED[char] = "" if _invisible(char) else unicodedata.normalize("NFKC", char).casefold()
+        if len(replacement) == 1:
+            folded.append(replacement)
             origin.append(index)
-    return "".join(folded), origin
+        else:
+            folded.extend(replacement)
+            origin.extend([index] * len(replacement))
+    keep = _keep_mask(folded)
+    if all(keep):
+        return "".join(folded), origin
+    return "".join(c for c, k in zip(folded, keep) if k), [o for o, k in zip(origin, keep) if k]
+
+
+def _keep_mask(chars: list[str]) -> list[bool]:
+    """False for each whitespace character in a run that touches a Chinese character."""
+    keep = [True] * len(chars)
+    spaces = [i for i, char in enumerate(chars) if char.isspace()]
+    index, done = 0, -1
+    for index in spaces:
+        if index <= done:
+            continue
+        end = index
+        while end < len(chars) and chars[end].isspace():
+            end += 1
+        before = chars[index - 1] if index else ""
+        after = chars[end] if end < len(chars) else ""
+        if _is_cjk(before) or _is_cjk(after):
+            keep[index:end] = [False] * (end - index)
+        done = end - 1
+    return keep
 
 
 def _normalize(value: str) -> str:
+    value = "".join(char for char in value if not _invisible(char))
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value).casefold()).strip()
 
 
@@ -138,32 +185,62 @@ def _strip_suffixes(name: str) -> list[str]:
     return stripped
 
 
-def organization_name_variants(name: str, short_names: tuple[str, ...] | list[str] = ()) -> list[str]:
-    """The full name, its distinctive forms without legal suffix or place prefix, and the given short names."""
-    full = _normalize(name)
+def _latin_variants(full: str) -> set[str]:
+    variants = {full}
+    for shorter in _strip_suffixes(full):
+        variants.add(shorter)
+        variants.update(_strip_prefixes(shorter))
+    for shorter in _strip_prefixes(full):
+        variants.add(shorter)
+        variants.update(_strip_suffixes(shorter))
+    return {full} | {variant for variant in variants if _is_distinctive(variant)}
+
+
+def organization_name_variants(
+    name: str, short_names: tuple[str, ...] | list[str] = (), province: str = ""
+) -> list[str]:
+    """The full name and every form its structure gives (org_names.chinese_variants for
+    Chinese names, legal suffix and place prefix dropped for English ones), and the given
+    short names with theirs. Forms made only of generic words are left out."""
+    from .org_names import chinese_variants, is_generic
+
     variants = set()
-    if full:
-        variants.add(full)
-        for shorter in _strip_suffixes(full):
-            variants.add(shorter)
-            variants.update(_strip_prefixes(shorter))
-        for shorter in _strip_prefixes(full):
-            variants.add(shorter)
-            variants.update(_strip_suffixes(shorter))
-        variants = {full} | {variant for variant in variants if _is_distinctive(variant)}
-    variants.update(_normalize(short) for short in short_names if len(_normalize(short)) >= 2)
-    return sorted(variants, key=len, reverse=True)
+    for index, given in enumerate((name, *short_names)):
+        full = _normalize(given)
+        if len(full) < 2:
+            continue
+        if any(_is_cjk(char) for char in full):
+            found = set(chinese_variants(full, province))
+        else:
+            found = _latin_variants(full)
+        if index and is_generic(full):
+            found.discard(full)  # a "short name" such as 社体协会 names every such association
+        variants |= found
+    return sorted(variants, key=lambda variant: (-len(variant), variant))
+
+
+def organization_pinyin(name: str, province: str = "") -> list[tuple[str, ...]]:
+    """Pinyin spellings (syllables) of the distinctive part of a Chinese name: 示例 -> ('shi', 'li')."""
+    from .org_names import pinyin_variants
+
+    return pinyin_variants(_normalize(name), province) if any(_is_cjk(char) for char in name) else []
+
+
+def syllables_pattern(syllables: tuple[str, ...]) -> str:
+    """A pinyin word written together, spaced or hyphenated, as a whole word: Chaoyang, Chao Yang, chao-yang."""
+    return r"(?<![a-z0-9])" + r"[\s\-'’]?".join(map(re.escape, syllables)) + r"(?![a-z0-9])"
 
 
 def _text_pattern(value: str) -> str:
-    """Regex for a folded name: flexible whitespace, stray spaces between Chinese characters, whole English words."""
+    """Regex for a folded name, to run on _fold's text: Chinese as a plain string (_fold took
+    the stray spaces out), flexible whitespace and hyphens between English words, whole words."""
+    chars = list(value)
+    value = "".join(c for c, k in zip(chars, _keep_mask(chars)) if k)
     pieces = []
-    for index, char in enumerate(value):
+    for char in value:
         if char == " ":
             pieces.append(r"[\s\-_]+")
             continue
-        if index and value[index - 1] != " " and (_is_cjk(char) or _is_cjk(value[index - 1])):
-            pieces.append(r"\s*")
         pieces.append(re.escape(char))
     pattern = "".join(pieces)
     if value[:1].isascii() and value[:1].isalnum():
@@ -226,11 +303,17 @@ def _email_patterns(email: str) -> list[str]:
     return patterns
 
 
+@lru_cache(maxsize=256)
+def _compiled_patterns(identity: Identity) -> tuple[tuple[str, re.Pattern], ...]:
+    """The identity's patterns, built once: a Chinese name has dozens of forms."""
+    return tuple((field, re.compile(pattern)) for field, pattern in _patterns_for(identity))
+
+
 def _patterns_for(identity: Identity) -> list[tuple[str, str]]:
-    patterns = [
-        ("organization", _text_pattern(variant))
-        for variant in organization_name_variants(identity.organization, identity.short_names)
-    ]
+    variants = organization_name_variants(identity.organization, identity.short_names, identity.province)
+    patterns = [("organization", "|".join(_text_pattern(variant) for variant in variants))] if variants else []
+    patterns += [("organization", syllables_pattern(syllables))
+                 for syllables in organization_pinyin(identity.organization, identity.province)]
     person = _normalize(identity.contact_person)
     if person:
         patterns.append(("contact_person", _text_pattern(person)))
@@ -260,8 +343,8 @@ def find_identity_mentions(text: str, identity: Identity) -> list[IdentityMentio
         return []
     folded, origin = _fold(text)
     hits = []
-    for field, pattern in _patterns_for(identity):
-        for match in re.finditer(pattern, folded):
+    for field, pattern in _compiled_patterns(identity):
+        for match in pattern.finditer(folded):
             if match.end() > match.start():
                 hits.append((origin[match.start()], origin[match.end() - 1] + 1, field))
     hits.sort(key=lambda hit: (hit[0], -(hit[1] - hit[0])))

@@ -7,14 +7,14 @@ organization's name, province, unit, contact, credit code, e-mail, website or
 the evidence's original file names.
 
 Text is shown as written, except that every mention of the applicant that the
-identity finder recognises (name and short names, contact person, phones,
-e-mails, websites), the names of its unit and the name of its province in
-both languages are replaced by a neutral mark. Captions that the blind check
+identity finder recognises (name in every form, short names, contact person,
+phones, e-mails, websites), the names of its unit, its credit code and the names
+of its own province, city and district or county (Chinese, English, pinyin) are
+replaced by a neutral mark (cases/blind_text.py says exactly what is hidden). Captions that the blind check
 flagged are replaced by neutral ones ("Photo 1"). Video links are shown only
 behind a warning and withheld entirely when their address names the applicant
 (see `BlindLink`).
 """
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,6 +24,7 @@ from sqlalchemy import Text, bindparam, cast
 from ..cache import app_cache
 from ..extensions import db
 from ..cases.activity_log import bar_chart, monthly_counts
+from ..cases.blind_text import REDACTED, Redactor  # noqa: F401  (REDACTED: the mark, kept importable here)
 from ..cases.checks import blind_captions, identity_of
 from ..cases.identity import find_identity_mentions
 from ..cases.reference import (
@@ -33,10 +34,8 @@ from ..cases.reference import (
     VOLUNTEER_CATEGORIES,
 )
 from ..i18n import current_language
-from ..organizations.reference import PROVINCES
 from ..timezones import utcnow
 
-REDACTED = "■■■"
 FILE_KINDS = ("photo", "pdf", "office")
 
 
@@ -75,31 +74,20 @@ class BlindCase:
 
 def hidden_terms(case):
     """Strings that identify the applicant beyond what the identity finder knows:
-    its unit's names and its province in both languages."""
+    its unit's names, its contact person as registered, its credit code and e-mail.
+    (Its province, city and district are hidden by the Redactor's region rule.)"""
+    organization = case.organization
     terms = []
-    unit = case.unit or case.organization.unit
+    unit = case.unit or organization.unit
     if unit is not None:
         terms += [unit.name_zh, unit.name_en]
-    for code, zh, en in PROVINCES:
-        if code == case.organization.province:
-            terms += [zh, en]
+    terms += [organization.contact_person, organization.credit_code, organization.email]
     return [t for t in terms if t and len(t.strip()) >= 2]
 
 
 def redactor(case):
-    """A function text -> text with every identifying mention replaced by REDACTED."""
-    identity = identity_of(case)
-    extra = [case.organization.contact_person, case.organization.credit_code, case.organization.email]
-    terms = sorted({t for t in hidden_terms(case) + [e for e in extra if e]}, key=len, reverse=True)
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
-
-    def redact(text):
-        text = text or ""
-        for mention in reversed(find_identity_mentions(text, identity)):
-            text = text[:mention.start] + REDACTED + text[mention.end:]
-        return pattern.sub(REDACTED, text) if pattern else text
-
-    return redact
+    """A function text -> text with every identifying mention replaced by REDACTED (see cases/blind_text.py)."""
+    return Redactor(identity_of(case), hidden_terms(case))
 
 
 def evidence_files(case):

@@ -62,6 +62,7 @@ def test_mentions_carry_a_snippet_and_positions_in_the_original_text():
 
 
 def test_name_variants_drop_place_only_and_generic_forms():
-    variants = organization_name_variants("浙江省体育总会", ["浙体总"])
-    assert variants == ["浙江省体育总会", "浙体总"]
+    variants = organization_name_variants("浙江省体育总会", ["浙体总"], "zhejiang")
+    # The province stays in every form: without it, 体育总会 / 体总 names every such body.
+    assert variants == ["浙江省体育总会", "浙江体育总会", "浙江省体总", "浙江体总", "浙体总"]
     assert "中国田径" in organization_name_variants("中国田径协会") and "田径" not in organization_name_variants("中国田径协会")

@@ -134,3 +134,64 @@ def test_evidence_responses_carry_no_upload_time(app, setup, expert_client):
     # Ranges still work (PDF viewers ask for parts), judged by size alone.
     part = expert_client.get(f"/review/{mine}/files/2/view", headers={"Range": "bytes=0-9"})
     assert part.status_code == 206 and len(part.get_data()) == 10 and part.get_data().startswith(b"%PDF-")
+
+
+def _generated_needles(setup):
+    """Every short form the variant generator makes of the applicant's name, its pinyin, and every
+    form of its regions: each must be invisible to the expert, however the applicant spelled it."""
+    from reviewapp.cases.blind_text import Redactor
+    from reviewapp.cases.checks import identity_of
+    from reviewapp.cases.identity import organization_name_variants, organization_pinyin
+    from reviewapp.cases.regions import region_forms
+
+    identity = identity_of(setup.case)
+    chinese = organization_name_variants(identity.organization, identity.short_names, identity.province)
+    latin = [" ".join(syllables) for syllables in organization_pinyin(identity.organization, identity.province)]
+    for region in Redactor(identity).regions:
+        forms = region_forms(region)
+        chinese += list(forms.chinese)
+        latin += [" ".join(syllables) for syllables in forms.latin]
+    return sorted(set(chinese)), sorted(set(latin))
+
+
+def _folded_texts(response):
+    from reviewapp.cases.identity import _fold
+    texts = [response.get_data().decode("utf-8", errors="replace")]
+    texts += [f"{name}: {value}" for name, value in response.headers.items()]
+    if response.mimetype == "application/pdf":
+        texts += _pdf_texts(response.get_data())
+    return [_fold(text)[0] for text in texts]
+
+
+def test_no_generated_short_form_reaches_an_expert(app, setup, expert_client):
+    """The narrative names the applicant in every generated form, spelled plainly, spaced out and
+    split by zero-width spaces and soft hyphens; the crawler searches every response for each form."""
+    from reviewapp.cases.identity import _fold
+    chinese, latin = _generated_needles(setup)
+    assert len(chinese) >= 8 and "示例体协" in chinese and "朝阳区" in chinese and "beijing" in latin
+    spelled = []
+    for form in chinese:
+        spelled += [form, " ".join(form), form[:1] + "\u200b" + form[1:], form[:2] + "\u00ad" + form[2:]]
+    spelled += [form.title() for form in latin] + [form.replace(" ", "").upper() for form in latin]
+    case = setup.case
+    case.title = "、".join(spelled[:12])
+    case.summary = "，".join(spelled[12:30]) or case.summary
+    case.organization_text = "。".join(f"{form}多次获奖" for form in spelled)
+    case.influence_text = " ".join(f"{form} did it." for form in latin)
+    case.version = (case.version or 0) + 1
+    db.session.commit()
+    mine = token(setup.assignments[0])
+    responses = crawl(expert_client, ["/experts/cases", "/review/", f"/review/{mine}"])
+    assert responses[f"/review/{mine}"].status_code == 200 and responses["/experts/cases"].status_code == 200
+    page = responses[f"/review/{mine}"].get_data(as_text=True)
+    assert "多次获奖" in page and "■■■" in page
+    patterns = [re.compile(re.escape(_fold(form)[0])) for form in chinese]
+    patterns += [re.compile(r"(?<![a-z0-9])" + r"[\s\-]?".join(map(re.escape, form.split())) + r"(?![a-z0-9])")
+                 for form in latin]
+    leaks = {}
+    for url, response in responses.items():
+        for text in _folded_texts(response):
+            found = [pattern.pattern for pattern in patterns if pattern.search(text)]
+            if found:
+                leaks.setdefault(url, set()).update(found)
+    assert leaks == {}
