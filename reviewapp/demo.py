@@ -11,7 +11,7 @@ from .campaigns.rubric import DEFAULT_CRITERIA, DEFAULT_LEVELS
 from .cases.models import ActivityLogEntry, Case
 from .cases.snapshot import take_snapshot
 from .cases.workflow import CaseState
-from .experts.demo import seed_experts_demo
+from .experts.demo import EXPERT_EMAILS, seed_experts_demo
 from .extensions import db
 from .review.demo import seed_review_demo
 from .organizations.credit_code import check_character
@@ -180,7 +180,7 @@ def seed_demo():
     beijing = db.session.scalar(db.select(RecommendingUnit).filter_by(province="beijing"))
     _user("unit@demo.reviewapp.cn", "北京体育局群体处", Role.UNIT, unit=beijing)
     for n, name in enumerate(["赵教授", "钱研究员", "Prof. Sun"], start=1):
-        _user(f"expert{n}@demo.reviewapp.cn", name, Role.EXPERT)
+        _user(EXPERT_EMAILS[n - 1], name, Role.EXPERT)
     db.session.flush()
     seed_experts_demo()
     campaign = _campaign(now)

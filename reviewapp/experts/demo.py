@@ -3,11 +3,15 @@ from ..auth.models import Role, User
 from ..extensions import db
 from .models import ExpertProfile
 
+# The experts mail from a domain of their own: sharing the organizations' demo.reviewapp.cn
+# would put every expert in conflict with every demo case (same e-mail domain).
+EXPERT_DOMAIN = "experts.demo.reviewapp.cn"
+EXPERT_EMAILS = [f"expert{n}@{EXPERT_DOMAIN}" for n in (1, 2, 3)]
 # e-mail, province, affiliation, themes, maximum load
 PROFILES = [
-    ("expert1@demo.reviewapp.cn", "hunan", "湖南师范大学体育学院", ["体医融合", "为老助残"], 8),
-    ("expert2@demo.reviewapp.cn", "shanghai", "上海体育大学", ["体教融合", "基层社会治理"], 8),
-    ("expert3@demo.reviewapp.cn", "guangdong", "Sun Yat-sen University", ["乡村振兴", "体医融合"], 8),
+    (EXPERT_EMAILS[0], "hunan", "湖南师范大学体育学院", ["体医融合", "为老助残"], 8),
+    (EXPERT_EMAILS[1], "shanghai", "上海体育大学", ["体教融合", "基层社会治理"], 8),
+    (EXPERT_EMAILS[2], "guangdong", "Sun Yat-sen University", ["乡村振兴", "体医融合"], 8),
 ]
 
 
