@@ -194,6 +194,7 @@ def main(argv):
     port = free_port()
     env = {**os.environ, "REVIEWAPP_CONFIG": "production", "SECRET_KEY": secrets.token_hex(32),
            "DATABASE_URL": args.database_url, "FLASK_APP": "wsgi.py", "SESSION_COOKIE_SECURE": "0",
+           "PUBLIC_BASE_URL": "https://bench.example.org", "MAIL_BACKEND": "smtp",
            "BIND": f"127.0.0.1:{port}", "JOB_BACKEND": "thread", "LOGIN_RATE_LIMIT": "100 per minute",
            # Steady state: no worker is recycled (and its caches emptied) in the middle of a run.
            "GUNICORN_MAX_REQUESTS": "0"}

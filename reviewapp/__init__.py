@@ -1,5 +1,4 @@
 """reviewapp: the excellent-case collection, from submission to published book."""
-import functools
 import importlib
 import os
 
@@ -15,14 +14,14 @@ def create_app(config_name=None, **overrides):
     (default: $REVIEWAPP_CONFIG or development); `overrides` win over it."""
     config_name = config_name or os.environ.get("REVIEWAPP_CONFIG", "development")
     config_class = CONFIGS[config_name]
-    if hasattr(config_class, "check"):
-        config_class.check()
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     app = Flask(__name__, template_folder=os.path.join(root, "templates"))
     from .forms_common import FormRequest
     app.request_class = FormRequest  # textarea line breaks arrive as LF, as they were saved
     app.config.from_object(config_class)
     app.config.update(overrides)
+    if hasattr(config_class, "check"):
+        config_class.check(app.config)  # production refuses development-only settings
     os.makedirs(app.config["INSTANCE_DIR"], exist_ok=True)
 
     proxies = app.config["TRUSTED_PROXIES"]
@@ -61,7 +60,8 @@ def _init_extensions(app):
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(_load_user)
+    from .auth.sessions import load_user
+    login_manager.user_loader(load_user)  # checks deactivation, rotated nonces and timeouts
 
 
 def _check_limits_in_routes_only(app, limiter):
@@ -75,36 +75,15 @@ def _check_limits_in_routes_only(app, limiter):
     hooks[:] = [hook for hook in hooks if getattr(hook, "__self__", None) is not limiter]
 
 
-def _load_user(session_id):
-    from .extensions import db
-
-    user_id, _, nonce = (session_id or "").partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.execute(_user_statement(), {"id": int(user_id)}).scalar_one_or_none()
-    if user is None or not user.active or user.session_nonce != nonce:
-        return None
-    return user
-
-
-@functools.lru_cache(maxsize=1)
-def _user_statement():
-    """Built once: every signed-in request runs it (session.get builds its query each time)."""
-    from sqlalchemy import bindparam, select
-
-    from .auth.models import User
-    return select(User).where(User.id == bindparam("id"))
-
-
 # Every feature's blueprint, as "package.module". One line each.
 BLUEPRINTS = [
     "dashboard.routes",
     "auth.routes",
+    "accounts.routes",
     "campaigns.routes",
     "admin.routes",
     "recommendation.routes",
     "experts.routes",
-    "conflicts.routes",
     "assignment.routes",
     "jobs.routes",
     "ops.routes",

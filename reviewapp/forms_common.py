@@ -25,12 +25,17 @@ def mainland_mobile(form, field):
 
 
 def strong_password(form, field):
-    password = field.data or ""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
-    email = getattr(getattr(form, "email", None), "data", None) or ""
-    if email and password.lower() == email.lower():
-        raise ValidationError(_l("The password must not be your e-mail address."))
+    """Refuses guessable passwords (reviewapp/auth/passwords.py), also against the person's own
+    e-mail and names: the form's email/name/contact_person fields, or `form.password_owner`."""
+    from .auth.passwords import password_problem
+
+    owner = getattr(form, "password_owner", None)
+    email = getattr(getattr(form, "email", None), "data", None) or getattr(owner, "email", None)
+    names = [getattr(getattr(form, name, None), "data", None) for name in ("name", "contact_person")]
+    names.append(getattr(owner, "name", None))
+    problem = password_problem(field.data, email, [n for n in names if isinstance(n, str)])
+    if problem:
+        raise ValidationError(problem)
 
 
 def new_password_fields():

@@ -17,6 +17,10 @@ class SignInForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField(_l("Password"), validators=[required()])
+
+
 class RegistrationForm(FlaskForm):
     name = StringField(_l("Organization name"), validators=[required(), max_length(200)])
     short_names = TextAreaField(

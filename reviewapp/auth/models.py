@@ -28,6 +28,19 @@ def _hasher():
 
 
 _HASHERS = {}
+_DUMMY_HASHES = {}
+
+
+def verify_dummy_password(password):
+    """Spend the time of a real check (same costs) for an account that does not exist."""
+    hasher = _hasher()
+    if hasher not in _DUMMY_HASHES:
+        _DUMMY_HASHES[hasher] = hasher.hash(secrets.token_hex(16))
+    try:
+        hasher.verify(_DUMMY_HASHES[hasher], password or "")
+    except (VerificationError, InvalidHashError):
+        pass
+    return False
 
 
 class Role(enum.StrEnum):
@@ -79,9 +92,11 @@ class User(UserMixin, db.Model):
     def __repr__(self):
         return f"<User {self.email} {self.role}>"
 
-    # Flask-Login: the cookie names the user *and* the current nonce.
+    # Flask-Login: the cookie names the user, the current nonce and when the password was
+    # entered (reviewapp/auth/sessions.py).
     def get_id(self):
-        return f"{self.id}:{self.session_nonce}"
+        from .sessions import session_id
+        return session_id(self)
 
     @property
     def is_active(self):

@@ -1,10 +1,11 @@
 """Operations on accounts. They flush; the request or CLI command commits."""
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import logout_user
 
 from ..audit import record
 from ..extensions import db
@@ -14,7 +15,8 @@ from ..organizations import credit_code
 from ..organizations.models import Organization
 from ..security import external_url
 from ..timezones import utcnow
-from .models import Invitation, Role, User
+from . import sessions, throttle
+from .models import Invitation, Role, SignInEvent, User, verify_dummy_password
 from .tokens import hash_token, make_reset_token, new_invitation_token, read_reset_token
 
 
@@ -32,12 +34,51 @@ def find_user(email):
         db.func.lower(User.email) == (email or "").strip().lower()))
 
 
+@dataclass
+class Attempt:
+    """The outcome of a sign-in attempt: `user` when the password was right, `locked_until`
+    when the address is locked and the password was not even checked."""
+    user: User | None = None
+    locked_until: datetime | None = None
+
+
 def authenticate(email, password):
-    """The active user with these credentials, or None."""
+    """Check a sign-in attempt against the per-account limit, then the password. Every path
+    verifies one Argon2 hash (a dummy one for unknown or inactive accounts), so the time taken
+    does not tell whether the address has an account. Commits the attempt's count."""
+    locked_until = throttle.claim_attempt(email)
+    if locked_until is not None:
+        return Attempt(locked_until=locked_until)
     user = find_user(email)
-    if user is None or not user.active or not user.check_password(password):
-        return None
-    return user
+    if user is None or not user.active:
+        verify_dummy_password(password)
+        return Attempt()
+    return Attempt(user=user) if user.check_password(password) else Attempt()
+
+
+def note_failed_sign_in(email):
+    """After a wrong password: the owner sees it on the profile page and, once the address is
+    locked, gets a mail (in both languages) saying so. Unknown addresses leave no trace."""
+    user = find_user(email)
+    if user is None:
+        return
+    db.session.add(SignInEvent(user_id=user.id, succeeded=False, **_client()))
+    if throttle.should_alert(email):
+        send_mail(user.email, in_both_languages(_l("Failed sign-ins to your account"), " / "),
+                  in_both_languages(_l(
+                      "Hello %(name)s,\n\nSomeone tried to sign in to your account with a wrong password "
+                      "%(n)d times. For a while, sign-in to this account is paused, longer after each "
+                      "further wrong password.\n\nIf this was you, wait and try again, or choose a new "
+                      "password:\n%(link)s\n\nIf it was not you, your password was not accepted; choose a "
+                      "new one if you reuse it elsewhere.",
+                      name=user.name, n=current_app.config["ACCOUNT_LOCK_THRESHOLD"],
+                      link=external_url("auth.forgot_password"))))
+        record(None, "auth.sign_in_alert", user)
+
+
+def _client():
+    return {"address": (request.remote_addr or "")[:45] or None,
+            "user_agent": (request.user_agent.string or "")[:300] or None}
 
 
 def sign_in(user, remember=False):
@@ -46,9 +87,16 @@ def sign_in(user, remember=False):
     session.clear()
     if locale:
         session["locale"] = locale
-    login_user(user, remember=remember)
+    sessions.start(user, remember)
     user.last_login_at = utcnow()
+    throttle.clear(user.email)
+    db.session.add(SignInEvent(user_id=user.id, succeeded=True, **_client()))
     record(user, "auth.signed_in", user)
+
+
+def recent_sign_ins(user, limit=10):
+    return db.session.scalars(db.select(SignInEvent).filter_by(user_id=user.id)
+                              .order_by(SignInEvent.at.desc(), SignInEvent.id.desc()).limit(limit)).all()
 
 
 def sign_out(user):
@@ -63,15 +111,18 @@ def sign_out(user):
 
 
 def register_organization(data):
-    """Create an organization and its first user from registration data."""
+    """Create an organization and its first user from registration data. For an e-mail that
+    already has an account, nothing is created and its owner is mailed instead (None): the page
+    must not tell a stranger which addresses have accounts."""
     email = data["email"].strip().lower()
     code = credit_code.normalize(data["credit_code"])
-    if find_user(email):
-        raise AccountError(_l("An account with this e-mail already exists. Sign in or reset the password."),
-                           field="email")
     if db.session.scalar(db.select(Organization.id).filter_by(credit_code=code)):
         raise AccountError(_l("An organization with this credit code is already registered."),
                            field="credit_code")
+    existing = find_user(email)
+    if existing is not None:
+        _tell_owner_of_registration(existing)
+        return None
     organization = Organization(
         name=data["name"].strip(), short_names=(data.get("short_names") or "").strip() or None,
         org_type=data["org_type"], province=data["province"], credit_code=code,
@@ -86,6 +137,17 @@ def register_organization(data):
     record(user, "organization.registered", organization,
            changes={"name": organization.name, "credit_code": code})
     return user
+
+
+def _tell_owner_of_registration(user):
+    send_mail(user.email, in_both_languages(_l("Your e-mail address was used to register"), " / "),
+              in_both_languages(_l(
+                  "Hello %(name)s,\n\nSomeone tried to register an organization with this e-mail address, "
+                  "which already has an account; no new account was created.\n\nIf it was you, sign in:\n"
+                  "%(sign_in)s\nor choose a new password:\n%(reset)s\n\nIf it was not you, ignore this message.",
+                  name=user.name, sign_in=external_url("auth.sign_in"),
+                  reset=external_url("auth.forgot_password"))))
+    record(None, "auth.registration_for_existing_account", user)
 
 
 def request_password_reset(email):
@@ -115,23 +177,46 @@ def user_for_reset_token(token):
 def reset_password(user, password):
     user.set_password(password)
     user.rotate_session()
+    throttle.clear(user.email)  # the owner proved the address is theirs: no more waiting
     record(user, "auth.password_reset", user)
 
 
-def invite(actor, email, name, role, unit=None):
-    """Create an invitation for an expert or unit user and e-mail its link."""
-    email = email.strip().lower()
-    if role not in (Role.EXPERT, Role.UNIT, Role.ADMIN):
-        raise AccountError(_l("Only experts, unit users and administrators are invited."), field="role")
+ASSIGNABLE_ROLES = (Role.EXPERT, Role.UNIT, Role.ADMIN)
+
+
+def role_problem(role, unit):
+    """Why this role and unit do not go together (None when they do): unit users work for a unit,
+    experts and administrators for none."""
+    if role not in ASSIGNABLE_ROLES:
+        return _l("Only experts, unit users and administrators are invited or given a role.")
     if role is Role.UNIT and unit is None:
-        raise AccountError(_l("Choose the unit this user works for."), field="unit_id")
+        return _l("Choose the unit this user works for.")
+    if role is not Role.UNIT and unit is not None:
+        return _l("Only recommending-unit users belong to a unit: leave the unit empty for %(role)s.",
+                  role=role.label)
+    return None
+
+
+def invite(actor, email, name, role, unit=None):
+    """Create an invitation for an expert, unit user or administrator and e-mail its link. A
+    pending invitation to the same address is replaced: its link stops working."""
+    email = email.strip().lower()
+    problem = role_problem(role, unit)
+    if problem:
+        raise AccountError(problem, field="role" if role not in ASSIGNABLE_ROLES else "unit_id")
     if find_user(email):
         raise AccountError(_l("An account with this e-mail already exists."), field="email")
+    now = utcnow()
+    for earlier in db.session.scalars(db.select(Invitation).filter(
+            Invitation.email == email, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+            Invitation.expires_at > now)):
+        earlier.revoked_at = now
+        record(actor, "invitation.replaced", earlier)
     token, token_hash = new_invitation_token()
     invitation = Invitation(
-        email=email, name=name.strip(), role=role, unit=unit if role is Role.UNIT else None,
+        email=email, name=name.strip(), role=role, unit=unit,
         token_hash=token_hash, invited_by_id=actor.id,
-        expires_at=utcnow() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]))
+        expires_at=now + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"]))
     db.session.add(invitation)
     db.session.flush()
     link = external_url("auth.accept_invitation", token=token)
@@ -143,6 +228,22 @@ def invite(actor, email, name, role, unit=None):
                   name=invitation.name, role=role.label, link=link)))
     record(actor, "invitation.sent", invitation, changes={"email": email, "role": role.value})
     return invitation
+
+
+def revoke_invitation(actor, invitation):
+    """The invitation's link stops working at once."""
+    if not invitation.is_pending:
+        raise AccountError(_l("Only a pending invitation can be revoked."))
+    invitation.revoked_at = utcnow()
+    record(actor, "invitation.revoked", invitation)
+
+
+def resend_invitation(actor, invitation):
+    """A new link (and a new validity period) for a pending or expired invitation; the old
+    link stops working."""
+    if invitation.accepted_at is not None:
+        raise AccountError(_l("This invitation was accepted; the account exists."))
+    return invite(actor, invitation.email, invitation.name, invitation.role, invitation.unit)
 
 
 def invitation_for_token(token):

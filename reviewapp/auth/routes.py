@@ -1,5 +1,7 @@
 """Sign-in and sign-out, self-registration, password reset, invitations, language."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+import math
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -8,8 +10,9 @@ from ..extensions import db, limiter
 from ..i18n import current_language
 from ..security import safe_next_path
 from ..units.models import RecommendingUnit
-from . import operations
-from .forms import (AcceptInvitationForm, ForgotPasswordForm, RegistrationForm,
+from ..timezones import utcnow
+from . import operations, sessions, throttle
+from .forms import (AcceptInvitationForm, ConfirmPasswordForm, ForgotPasswordForm, RegistrationForm,
                     ResetPasswordForm, SignInForm)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -19,22 +22,61 @@ def _login_limit():
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _locked_message(locked_until):
+    minutes = max(1, math.ceil((locked_until - utcnow()).total_seconds() / 60))
+    return _l("Too many wrong passwords were entered for this e-mail address, so signing in with it is "
+              "paused: try again in %(n)d minutes, or choose a new password with “Forgot your password?”.",
+              n=minutes)
+
+
+def _failed(response):
+    """Only failures use up an address's sign-in budget: a busy office signing in at a deadline
+    is not blocked by its own successes."""
+    return not g.get("signed_in")
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
 @public
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = operations.authenticate(form.email.data, form.password.data)
-        if user is None:
+        attempt = operations.authenticate(form.email.data, form.password.data)
+        if attempt.locked_until is not None:
+            form.password.errors.append(_locked_message(attempt.locked_until))
+        elif attempt.user is None:
+            operations.note_failed_sign_in(form.email.data)
+            db.session.commit()
             form.password.errors.append(_l("Wrong e-mail or password."))
         else:
-            operations.sign_in(user, remember=form.remember.data)
+            operations.sign_in(attempt.user, remember=form.remember.data)
             db.session.commit()
+            g.signed_in = True
             return redirect(safe_next_path(request.args.get("next")))
     return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/confirm-password", methods=["GET", "POST"])
+@allow()
+def confirm_password():
+    """The password again, before a step that needs a recent one (sessions.recent_auth_required)."""
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        attempt = operations.authenticate(current_user.email, form.password.data)
+        if attempt.user is not None and attempt.user.id == current_user.id:
+            throttle.clear(current_user.email)
+            sessions.confirm()
+            db.session.commit()
+            return redirect(safe_next_path(request.args.get("next")))
+        if attempt.locked_until is not None:
+            form.password.errors.append(_locked_message(attempt.locked_until))
+        else:
+            operations.note_failed_sign_in(current_user.email)
+            db.session.commit()
+            form.password.errors.append(_l("This is not your password."))
+    return render_template("auth/confirm_password.html", form=form)
 
 
 @bp.post("/sign-out")
@@ -52,17 +94,28 @@ def _unit_choices():
     return [(u.id, u.name) for u in units if u.province is None]
 
 
+def _registration_limit():
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_registration_limit, methods=["POST"], deduct_when=lambda response: g.get("registering"))
 @public
 def register():
     form = RegistrationForm(unit_choices=_unit_choices())
     if form.validate_on_submit():
+        g.registering = True  # a complete form counts against the address; typos do not
         data = dict(form.data, locale=current_language())
         try:
             user = operations.register_organization(data)
         except operations.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
+            if user is None:  # the address has an account: its owner was mailed
+                db.session.commit()
+                flash(_l("We have sent a message to %(email)s with the next step. Please check your mailbox.",
+                         email=form.email.data), "info")
+                return redirect(url_for("auth.sign_in"))
             operations.sign_in(user)
             db.session.commit()
             flash(_l("Welcome! Your organization is registered."), "success")

@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 
 from ..access import allow, public
 from ..auth.models import Role
+from ..auth.sessions import recent_auth_required
 from ..campaigns.models import Campaign
 from ..cases.models import Case
 from ..cases.workflow import CaseState
@@ -94,6 +95,7 @@ def campaign(campaign_id):
 
 @bp.post("/publishing/campaigns/<int:campaign_id>/builds")
 @allow(Role.ADMIN)
+@recent_auth_required
 def build(campaign_id):
     campaign = _campaign(campaign_id)
     form = BuildForm()
@@ -136,6 +138,7 @@ def foreword(campaign_id):
 
 @bp.post("/publishing/campaigns/<int:campaign_id>/announce")
 @allow(Role.ADMIN)
+@recent_auth_required
 def announce(campaign_id):
     campaign = _campaign(campaign_id)
     if not FlaskForm().validate_on_submit():

@@ -73,11 +73,47 @@ def test_errors_are_translated(app, client):
     assert "请输入 11 位大陆手机号码" in response.get_data(as_text=True)
 
 
-def test_duplicate_email_and_credit_code_are_refused(app, client):
+def test_duplicate_credit_code_is_refused(app, client):
     submit_form(client, "/auth/register", registration())
     other = app.test_client()
     page = submit_form(other, "/auth/register", registration(email="other@example.cn")).get_data(as_text=True)
     assert "already registered" in page
-    page = submit_form(other, "/auth/register", registration(
-        credit_code="91110000802100433B")).get_data(as_text=True)
-    assert "already exists" in page
+
+
+def test_an_existing_email_is_not_revealed_and_its_owner_is_mailed(app, client):
+    from reviewapp.mail.models import OutboxMessage
+    submit_form(client, "/auth/register", registration())
+    stranger = app.test_client()
+    response = submit_form(stranger, "/auth/register", registration(
+        email="Zhou@Example.cn", credit_code="91110000802100433B", name="另一个协会"), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "We have sent a message to Zhou@Example.cn with the next step" in page
+    assert "already" not in page and "exists" not in page
+    assert stranger.get("/dashboard").status_code == 302          # not signed in as the owner
+    assert db.session.scalar(db.select(db.func.count(Organization.id))) == 1
+    mail = db.session.scalars(db.select(OutboxMessage).filter_by(recipient="zhou@example.cn")).one()
+    assert "already has an account" in mail.body and "已有账户" in mail.body
+    assert "https://reviewapp.example.org/auth/forgot-password" in mail.body
+
+
+def test_registration_is_rate_limited_per_address(app):
+    from reviewapp.extensions import limiter
+    app.config["REGISTRATION_RATE_LIMIT"] = "3 per hour"
+    limiter.reset()
+    codes = [base + check_character(base) for base in ("91350100M000100Y4", "91110000802100433",
+                                                       "91310000132223291", "91440300708461136")]
+    answers = []
+    for n, code in enumerate(codes):
+        client = app.test_client()
+        answers.append(submit_form(client, "/auth/register", registration(
+            email=f"org{n}@example.cn", credit_code=code)).status_code)
+    assert answers[:3] == [302, 302, 302] and answers[3] == 429
+
+
+def test_a_form_with_mistakes_does_not_use_up_the_registration_limit(app, client):
+    from reviewapp.extensions import limiter
+    app.config["REGISTRATION_RATE_LIMIT"] = "2 per hour"
+    limiter.reset()
+    for _ in range(4):
+        assert submit_form(client, "/auth/register", registration(mobile="12345")).status_code == 200
+    assert submit_form(client, "/auth/register", registration()).status_code == 302

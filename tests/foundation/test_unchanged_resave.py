@@ -25,6 +25,10 @@ NOT_EDIT_FORMS = {
     "auth.forgot_password": "sends a reset mail", "auth.reset_password": "sets a new password",
     "auth.accept_invitation": "creates an account", "auth.set_language": "each button chooses a language",
     "admin.invitations": "creates an invitation",
+    "auth.confirm_password": "confirms the password", "accounts.change_password": "sets a new password",
+    "accounts.deactivate": "deactivates an account", "accounts.reactivate": "reactivates an account",
+    "accounts.change_role": "changes a role (the same role is refused)",
+    "accounts.revoke_invitation": "revokes an invitation", "accounts.resend_invitation": "sends a new link",
     # Creating new rows.
     "campaigns.create": "creates a campaign", "experts.new": "creates an expert",
     "experts.import_list": "imports a spreadsheet", "experts.conflicts": "declares a new conflict",

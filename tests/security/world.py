@@ -225,6 +225,8 @@ FILLERS = {
     "build_id": lambda w, endpoint: w.build.id,
     "certificate_id": lambda w, endpoint: w.certificate_a.id,
     "code": lambda w, endpoint: w.certificate_a.code,
+    "user_id": lambda w, endpoint: w.users["org_b"].id,
+    "invitation_id": lambda w, endpoint: w.invitation.id,
 }
 
 # Someone else's child object in place of case A's own: 404, except for the principals listed

@@ -1,0 +1,1 @@
+"""Account management: each user's profile, and administrators managing people and invitations."""
