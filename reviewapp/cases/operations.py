@@ -166,7 +166,7 @@ def submit_case(actor, case, now=None):
     the case is stamped with the moment the request arrived, as the window was judged."""
     lock_for_write(case)
     now = now or arrived_at()
-    require_open(case.campaign, Window.SUBMISSION, now)
+    require_open(case.campaign, submission_window(case), now)
     missing = missing_items(case)
     if missing:
         raise SubmissionIncomplete(missing)
@@ -181,6 +181,12 @@ def submit_case(actor, case, now=None):
     case.submitted_snapshot = take_snapshot(case, case.submitted_at)
     db.session.flush()
     return case
+
+
+def submission_window(case):
+    """The window `case` is submitted in: a returned case may be sent again until the
+    recommendation window closes (its unit may return it after the submission deadline)."""
+    return Window.RECOMMENDATION if case.state is CaseState.RETURNED else Window.SUBMISSION
 
 
 def may_withdraw(case, now=None):
@@ -230,5 +236,5 @@ def delete_case(actor, case):
     db.session.flush()
 
 
-def deadline_text(campaign):
-    return describe_window(campaign, Window.SUBMISSION)
+def deadline_text(campaign, case=None):
+    return describe_window(campaign, submission_window(case) if case is not None else Window.SUBMISSION)

@@ -133,7 +133,7 @@ def submit(case_id):
             flash(_l("Your case has been submitted. You can download the receipt below."), "success")
             return redirect(url_for("cases.show", case_id=case.id))
     return render_template("cases/submit.html", case=case, missing=missing_items(case), error=error,
-                           mentions=narrative_mentions(case), deadline=operations.deadline_text(case.campaign),
+                           mentions=narrative_mentions(case), deadline=operations.deadline_text(case.campaign, case),
                            form=_csrf_form(), editable=operations.is_editable(case)), status
 
 

@@ -29,12 +29,6 @@ def deadline(moment, zone):
     return _l("%(time)s (%(zone)s time)", time=format_local(moment, zone), zone=zone)
 
 
-def resubmission_window(case):
-    """The window a case is submitted in: a returned case may be sent again until the
-    recommendation window closes (a unit may return it after the submission deadline)."""
-    return Window.RECOMMENDATION if case.state is CaseState.RETURNED else Window.SUBMISSION
-
-
 def case_status(case, returned=None, now=None):
     """The applicant's view of `case` (see the module's docstring); `returned` is its ReturnNote."""
     campaign, state, zone = case.campaign, case.state, case.campaign.timezone
