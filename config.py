@@ -21,6 +21,15 @@ def _env_int(name, default):
     return int(value) if value not in (None, "") else default
 
 
+def _env_roles(name, **defaults):
+    """{role: number} from e.g. "admin=30,expert=60"; roles left out keep their default."""
+    values = dict(defaults)
+    for item in filter(None, (os.environ.get(name) or "").split(",")):
+        role, _, number = item.partition("=")
+        values[role.strip()] = int(number)
+    return values
+
+
 def _database_url(default):
     url = os.environ.get("DATABASE_URL", default)
     # psycopg 3 is the driver we ship; plain postgres:// URLs from hosting
@@ -102,6 +111,25 @@ class Config:
     JOB_HEARTBEAT_TIMEOUT = _env_int("JOB_HEARTBEAT_TIMEOUT", 60)
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
+    # Registrations per client address (counted when a complete form is sent).
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per hour")
+    # Per e-mail address, whatever the client address: after ACCOUNT_LOCK_THRESHOLD failed
+    # sign-ins in a row the address is locked for ACCOUNT_LOCK_MINUTES, doubling with each
+    # further failure up to ACCOUNT_LOCK_MAX_MINUTES; the owner is mailed once per lock.
+    # Failures older than ACCOUNT_FAILURE_WINDOW_HOURS are forgotten.
+    ACCOUNT_LOCK_THRESHOLD = _env_int("ACCOUNT_LOCK_THRESHOLD", 5)
+    ACCOUNT_LOCK_MINUTES = _env_int("ACCOUNT_LOCK_MINUTES", 1)
+    ACCOUNT_LOCK_MAX_MINUTES = _env_int("ACCOUNT_LOCK_MAX_MINUTES", 60)
+    ACCOUNT_FAILURE_WINDOW_HOURS = _env_int("ACCOUNT_FAILURE_WINDOW_HOURS", 24)
+    # Sessions per role: minutes without a request after which a session ends, hours after
+    # the password was entered after which it ends anyway, and how long "keep me signed in"
+    # lasts (no idle limit then). An administrator is never remembered beyond SESSION_MAX_HOURS.
+    SESSION_IDLE_MINUTES = _env_roles("SESSION_IDLE_MINUTES", admin=30, expert=60, unit=120, organization=120)
+    SESSION_MAX_HOURS = _env_roles("SESSION_MAX_HOURS", admin=9, expert=12, unit=12, organization=12)
+    REMEMBER_HOURS = _env_roles("REMEMBER_HOURS", admin=9, expert=24, unit=336, organization=720)
+    # Publishing, announcing results and changing roles need the password entered this recently.
+    REAUTH_MINUTES = _env_int("REAUTH_MINUTES", 10)
+
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
     INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 14)
 
@@ -140,10 +168,28 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    # No default: links in mails, book QR codes and certificates would point at localhost for good.
+    PUBLIC_BASE_URL = (os.environ.get("PUBLIC_BASE_URL") or "").rstrip("/")
+
     @classmethod
-    def check(cls):
-        if not cls.SECRET_KEY:
+    def check(cls, config=None):
+        """Refuse to start with settings that are only safe in development (`config`: the
+        app's final settings, overrides included)."""
+        config = config or {name: getattr(cls, name) for name in dir(cls) if name.isupper()}
+        if not config.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production.")
+        url = config.get("PUBLIC_BASE_URL") or ""
+        host = url.partition("://")[2].split("/")[0].split(":")[0].lower()
+        if not url.startswith(("https://", "http://")) or host in ("", "localhost", "127.0.0.1", "::1"):
+            raise RuntimeError(
+                "PUBLIC_BASE_URL must be set in production to the address people use, e.g. "
+                "https://cases.example.gov.cn (it is the only source of links in e-mails, book QR codes "
+                f"and certificates); it is {url!r}.")
+        if config.get("MAIL_BACKEND") != "smtp":
+            raise RuntimeError(
+                f"MAIL_BACKEND is {config.get('MAIL_BACKEND')!r}: in production set MAIL_BACKEND=smtp (and "
+                "MAIL_SERVER). The development outbox would let any administrator read every user's "
+                "password-reset link at /admin/outbox.")
 
 
 CONFIGS = {
