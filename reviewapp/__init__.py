@@ -84,6 +84,7 @@ BLUEPRINTS = [
     "admin.routes",
     "recommendation.routes",
     "experts.routes",
+    "conflicts.routes",
     "assignment.routes",
     "jobs.routes",
     "ops.routes",
