@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from .blind_office import blind_office, check_package_consistency
 from .blind_pdf import blind_pdf
-from .blind_photo import DEFAULT_MAX_LONG_SIDE, blind_photo
+from .blind_photo import DEFAULT_MAX_LONG_SIDE, PhotoBlindingFailed, blind_photo, convert_to_jpeg, phone_format
 from .document_text import extract_text
 from .identity import (
     Identity,
@@ -22,7 +22,7 @@ from .identity import (
     organization_name_variants,
 )
 from .ooxml import ContentProblem
-from .uploads import OFFICE, PDF, PHOTO, UploadRefused
+from .uploads import OFFICE, PDF, PHOTO, UploadRefused, safe_display_name
 
 __all__ = [
     "ContentProblem",
@@ -32,12 +32,34 @@ __all__ = [
     "blind_pdf",
     "blind_photo",
     "check_package_consistency",
+    "convert_phone_photo",
     "extract_text",
     "find_identity_mentions",
     "make_blind_copy",
     "normalize_phone",
     "organization_name_variants",
 ]
+
+
+def convert_phone_photo(data: bytes, file_name: str) -> tuple[bytes, str]:
+    """HEIC (the iPhone's default) and AVIF photos become JPEGs made from their pixels, named .jpg;
+    other files pass unchanged. Raises UploadRefused when such a photo cannot be decoded."""
+    family = phone_format(data)
+    if family is None:
+        return data, file_name
+    try:
+        converted = convert_to_jpeg(data)
+    except PhotoBlindingFailed as problem:
+        raise UploadRefused(
+            _l(
+                "%(name)s is a %(format)s photo that could not be converted. "
+                "Export it as JPEG (on an iPhone: Settings, Camera, Formats, Most Compatible) and upload it again.",
+                name=safe_display_name(file_name), format=family.upper(),
+            ),
+            f"{family}_failed",
+        ) from problem
+    stem = file_name.rsplit(".", 1)[0] if "." in file_name else file_name
+    return converted, f"{stem}.jpg"
 
 
 def make_blind_copy(

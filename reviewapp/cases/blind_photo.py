@@ -66,6 +66,59 @@ def blind_photo(
     return output.getvalue()
 
 
+# ISO base media "ftyp" brands of still HEIF/HEIC (iPhone photos) and AVIF images.
+_HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+_AVIF_BRANDS = {b"avif", b"avis"}
+
+
+def phone_format(data: bytes) -> str | None:
+    """'heic' or 'avif' when the bytes are such an image (by their ftyp box), else None."""
+    if data[4:8] != b"ftyp":
+        return None
+    size = int.from_bytes(data[:4], "big")
+    brands = {data[8:12]} | {data[i : i + 4] for i in range(16, min(size, 64), 4)}
+    if brands & _AVIF_BRANDS:
+        return "avif"
+    if brands & _HEIF_BRANDS:
+        return "heic"
+    return None
+
+
+def convert_to_jpeg(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> bytes:
+    """A HEIC or AVIF photo as a JPEG made from its pixels alone (upright, sRGB, full size).
+
+    Browsers cannot show HEIC, so the photo is kept as this JPEG from the upload on; like
+    blind_photo, nothing but pixels is carried over. Raises PhotoBlindingFailed."""
+    _register_heif()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data), formats=("HEIF", "AVIF")) as source:
+                if source.width * source.height > max_pixels:
+                    raise PhotoBlindingFailed(f"{source.width}x{source.height} is too many pixels")
+                if getattr(source, "n_frames", 1) > 1:
+                    source.seek(0)  # a burst or live photo: its main picture
+                icc_profile = source.info.get("icc_profile")
+                image = _to_srgb(ImageOps.exif_transpose(source), icc_profile)
+                image = _convert_mode(image, "JPEG")
+                fresh = Image.frombytes(image.mode, image.size, image.tobytes())
+        except PhotoBlindingFailed:
+            raise
+        except Exception as error:  # damaged data, or no decoder for this variant
+            raise PhotoBlindingFailed(f"{type(error).__name__}: {error}") from error
+    output = io.BytesIO()
+    fresh.save(output, "JPEG", quality=92, optimize=True)
+    return output.getvalue()
+
+
+def _register_heif():
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:  # without pillow-heif, HEIC does not open and is refused with its reason
+        return
+    register_heif_opener(thumbnails=False)
+
+
 def strip_jpeg_metadata(data: bytes) -> bytes:
     """Drop APP1-APP13, APP15 and comment segments from JPEG bytes without touching the image data.
 

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..locking import lock_for_write
 from ..storage import storage
 from ..storage.tombstones import delete_later
-from .blind import make_blind_copy
+from .blind import convert_phone_photo, make_blind_copy
 from .checks import file_identity_flags, identity_of
 from .models import Evidence
 from .uploads import (
@@ -94,6 +94,7 @@ def add_file(actor, case, data, file_name, caption="", only_while_editable=False
     applicant's uploads: not once the case is submitted). Raises UploadRefused with the
     reason; on refusal nothing stays on disk.
     """
+    data, file_name = convert_phone_photo(data, file_name)  # HEIC/AVIF are kept as JPEG
     verified = verify_upload(data, file_name, file_limits())
     _require_room(case, verified)
     blind = make_blind_copy(data, verified.kind, verified.display_name)
