@@ -10,6 +10,7 @@ compares both on random pools, so a rule added there and not here fails a test.
 from types import SimpleNamespace
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from ..experts.conflicts import MIN_CONTAINED_LENGTH, PUBLIC_MAIL_DOMAINS, _normal, mail_domain
 from ..experts.models import Conflict, ConflictSource
@@ -62,12 +63,15 @@ def name_matches(org_names, expert_names):
         match[list(orgs), a] = True
     for o, experts in _occurrences(spellings, theirs).items():
         match[o, list(experts)] = True
-    org_has = np.zeros((len(org_names), len(spellings)), dtype=bool)
+    # Each organization has a few names: OR the match rows of its spellings (a sparse product).
+    org_rows, name_cols = [], []
     for row, names in enumerate(org_names):
-        for n in names:
-            if _normal(n):
-                org_has[row, o_index[_normal(n)]] = True
-    per_org = (org_has.astype(np.uint8) @ match.astype(np.uint8)) > 0 if spellings and theirs else \
+        for n in {_normal(n) for n in names} - {""}:
+            org_rows.append(row)
+            name_cols.append(o_index[n])
+    incidence = csr_matrix((np.ones(len(org_rows), dtype=np.float32), (org_rows, name_cols)),
+                           shape=(len(org_names), len(spellings)))
+    per_org = np.asarray(incidence @ match.astype(np.float32)) > 0 if spellings and theirs else \
         np.zeros((len(org_names), len(theirs)), dtype=bool)
     expert_col = np.array([a_index.get(_normal(n), -1) for n in expert_names], dtype=np.int64)
     out = np.zeros((len(org_names), len(expert_names)), dtype=bool)

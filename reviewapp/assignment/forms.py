@@ -1,7 +1,7 @@
 """Forms of the assignment page."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, SelectField
+from wtforms import BooleanField, DecimalField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from ..forms_common import required
@@ -27,7 +27,8 @@ class RunForm(FlaskForm):
 
 
 class AddReviewerForm(FlaskForm):
-    case_id = SelectField(_l("Case"), coerce=int, validators=[required()])
+    # A number, not a list: a campaign may hold thousands of cases (the table shows each number).
+    case_id = IntegerField(_l("Case number"), validators=[required()])
     expert_id = SelectField(_l("Expert"), coerce=int, validators=[required()])
 
 

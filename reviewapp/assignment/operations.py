@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert
+from sqlalchemy import delete, func, insert, update
 
 from ..audit import record
 from ..auth.models import User
@@ -268,7 +268,7 @@ def _people(expert_ids):
     """(user, profile) pairs as the conflict rules take them, in one query."""
     return db.session.execute(
         db.select(User, ExpertProfile).join(ExpertProfile, ExpertProfile.email == User.email)
-        .filter(User.id.in_(list(expert_ids))).order_by(User.id)).tuples().all()
+        .filter(User.id.in_(list(expert_ids))).order_by(User.id)).all()
 
 
 def add_reviewer(actor, campaign, case_id, expert_id):
@@ -392,8 +392,11 @@ def confirm_assignment(actor, campaign):
         raise AssignmentRefused(problems)
     now = utcnow()
     newly = [row for row in built.rows if row.status is AssignmentStatus.PROPOSED]
-    for row in newly:
-        row.status, row.confirmed_at = AssignmentStatus.CONFIRMED, now
+    ids = [row.id for row in newly]
+    for start in range(0, len(ids), 5000):
+        db.session.execute(update(ReviewAssignment).where(ReviewAssignment.id.in_(ids[start:start + 5000]))
+                           .values(status=AssignmentStatus.CONFIRMED, confirmed_at=now))
+    db.session.expire_all()
     cases = db.session.scalars(db.select(Case).filter(Case.id.in_(list(built.case_index)))).all() \
         if built.case_index else []
     for case in cases:
@@ -420,8 +423,3 @@ def _notify(user, campaign, count):
             name=user.name, count=count, campaign=campaign.title, deadline=deadline,
             zone=campaign.timezone, link=link))
 
-
-def pool_choices(campaign):
-    """(id, title) of the pool's cases, for the manual-add form (one query)."""
-    return db.session.execute(db.select(Case.id, Case.title).filter(pool_filter(campaign))
-                              .order_by(Case.id)).all()

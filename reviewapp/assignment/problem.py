@@ -16,7 +16,7 @@ What the solver must respect besides the pool itself:
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import func
+from sqlalchemy import String, func, type_coerce
 
 from ..auth.models import Role, User
 from ..campaigns.models import Theme
@@ -59,7 +59,7 @@ class CampaignProblem:
     campaign: object
     cases: list              # [PoolCase]
     experts: list            # [PoolExpert]
-    rows: list               # every active ReviewAssignment of the campaign
+    rows: list               # every active assignment of the campaign, as StoredRow
     problem: AssignmentProblem
     case_index: dict         # case id -> position
     expert_index: dict       # expert user id -> position
@@ -81,6 +81,11 @@ class CampaignProblem:
         return self.experts[j].name if j is not None else expert_name(expert_id)
 
 
+def _rows(statement):
+    """Plain result tuples through the session's connection (Core rows: cheaper than ORM results)."""
+    return db.session.connection().execute(statement).all()
+
+
 def expert_name(expert_id):
     """The display name of one expert (profile name, else account name)."""
     row = db.session.execute(db.select(ExpertProfile.name, User.name).select_from(User)
@@ -89,26 +94,46 @@ def expert_name(expert_id):
     return (row[0] or row[1]) if row else str(expert_id)
 
 
+@dataclass(frozen=True)
+class StoredRow:
+    """One stored assignment as the problem reads it: plain values, no ORM object."""
+
+    id: int
+    case_id: int
+    expert_id: int
+    status: AssignmentStatus
+    started: bool
+
+    @property
+    def locked(self):
+        """A re-run keeps this assignment: the review started, or the expert was told of it."""
+        return self.started or self.status is AssignmentStatus.CONFIRMED
+
+
 def stored_rows(campaign):
-    """The campaign's assignments, less those a conflict of interest ended (reviewapp/conflicts):
-    they no longer count toward a case's reviewers, an expert's load or the started reviews."""
-    return db.session.scalars(db.select(ReviewAssignment).filter_by(campaign_id=campaign.id)
-                              .filter(~ended_clause())
-                              .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id)).all()
+    """The campaign's assignments as StoredRow, less those a conflict of interest ended
+    (reviewapp/conflicts): they no longer count toward a case's reviewers, an expert's load or
+    the started reviews. One query, no ORM objects (a campaign may hold 30,000)."""
+    rows = _rows(
+        db.select(ReviewAssignment.id, ReviewAssignment.case_id, ReviewAssignment.expert_id,
+                  type_coerce(ReviewAssignment.status, String), ReviewAssignment.started_at.is_not(None))
+        .filter(ReviewAssignment.campaign_id == campaign.id, ~ended_clause())
+        .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id))
+    return [StoredRow(row_id, case_id, expert_id, AssignmentStatus(status), bool(started))
+            for row_id, case_id, expert_id, status, started in rows]
 
 
 def is_locked(row):
-    """A re-run keeps this assignment: the review started, or the expert was told of it."""
-    return row.started_at is not None or row.status is AssignmentStatus.CONFIRMED
+    return row.locked
 
 
 def pool_cases(campaign):
     """[PoolCase] of the review pool, by id: one query with the organizations."""
-    rows = db.session.execute(
+    rows = _rows(
         db.select(Case.id, Case.title, Case.state, Organization.province, Organization.name,
                   Organization.short_names, Organization.email)
         .join(Organization, Organization.id == Case.organization_id)
-        .filter(pool_filter(campaign)).order_by(Case.id)).all()
+        .filter(pool_filter(campaign)).order_by(Case.id))
     return [PoolCase(case_id, title, state, province,
                      (name, *[line.strip() for line in (shorts or "").splitlines() if line.strip()]), email or "")
             for case_id, title, state, province, name, shorts, email in rows]
@@ -116,12 +141,12 @@ def pool_cases(campaign):
 
 def all_experts(include_ids=()):
     """[PoolExpert] of every expert account with a profile that is in the pool or in `include_ids`."""
-    rows = db.session.execute(
+    rows = _rows(
         db.select(User.id, User.name, User.active, ExpertProfile.name, ExpertProfile.province,
                   ExpertProfile.affiliation, ExpertProfile.email, ExpertProfile.themes,
                   ExpertProfile.max_load, ExpertProfile.available)
         .join(ExpertProfile, ExpertProfile.email == User.email)
-        .filter(User.role == Role.EXPERT).order_by(User.id)).all()
+        .filter(User.role == Role.EXPERT).order_by(User.id))
     out = []
     for user_id, user_name, active, name, province, affiliation, email, themes, max_load, available in rows:
         in_pool = bool(active and available)
@@ -133,9 +158,9 @@ def all_experts(include_ids=()):
 
 def _theme_incidence(campaign, cases, experts):
     """0/1 (cases x themes) and (experts x themes) arrays over the Chinese theme names."""
-    pairs = db.session.execute(
+    pairs = _rows(
         db.select(case_themes.c.case_id, Theme.name_zh).join(Theme, Theme.id == case_themes.c.theme_id)
-        .join(Case, Case.id == case_themes.c.case_id).filter(pool_filter(campaign))).all()
+        .join(Case, Case.id == case_themes.c.case_id).filter(pool_filter(campaign)))
     vocabulary = {}
     for _case_id, name in pairs:
         vocabulary.setdefault(name, len(vocabulary))
@@ -155,12 +180,13 @@ def _bid_codes(campaign, case_index, expert_index):
     codes = np.zeros((len(case_index), len(expert_index)), dtype=np.int8)
     if not campaign.bidding_enabled:
         return codes
-    rows = db.session.execute(db.select(Bid.case_id, Bid.expert_id, Bid.level)
-                              .join(Case, Case.id == Bid.case_id).filter(pool_filter(campaign))).all()
+    by_value = {level.value: code for level, code in BID_CODES.items() if level is not None}
+    rows = _rows(db.select(Bid.case_id, Bid.expert_id, type_coerce(Bid.level, String))
+                 .join(Case, Case.id == Bid.case_id).filter(pool_filter(campaign)))
     for case_id, expert_id, level in rows:
         j = expert_index.get(expert_id)
         if j is not None and case_id in case_index:
-            codes[case_index[case_id], j] = BID_CODES[level]
+            codes[case_index[case_id], j] = by_value[level]
     return codes
 
 

@@ -13,7 +13,8 @@ from ..views import committed
 from . import operations
 from .cli import register
 from .forms import ActionForm, AddReviewerForm, BiddingForm, RunForm
-from .models import ReviewAssignment
+from ..cases.workflow import CaseState
+from .models import AssignmentStatus, ReviewAssignment
 
 bp = Blueprint("assignment", __name__, url_prefix="/assignment", cli_group=None)
 register(bp)
@@ -33,7 +34,6 @@ def show(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     summary = operations.preview(campaign, page=request.args.get("page", 1, type=int))
     add_form = AddReviewerForm()
-    add_form.case_id.choices = [(c.id, f"{c.id} · {c.title}") for c in operations.pool_choices(campaign)]
     add_form.expert_id.choices = [(e.id, e.name) for e, _load, _cap in summary.load if e.in_pool]
     run = summary.run
     run_form = RunForm(evenness=run.evenness, balance_weight=run.balance_weight or 5,
@@ -41,7 +41,9 @@ def show(campaign_id):
     return render_template("assignment/show.html", campaign=campaign, summary=summary, add_form=add_form,
                            action_form=ActionForm(), run_form=run_form,
                            bidding_form=BiddingForm(enabled=campaign.bidding_enabled),
-                           names={e.id: e.name for e, _load, _cap in summary.load})
+                           names={e.id: e.name for e, _load, _cap in summary.load},
+                           # Translated once, not once per row: a page lists hundreds of reviewers.
+                           labels={**{s: str(s.label) for s in AssignmentStatus}, **{s: str(s.label) for s in CaseState}})
 
 
 @bp.post("/campaigns/<int:campaign_id>/run")
@@ -81,8 +83,8 @@ def run(campaign_id):
 def add(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     form = AddReviewerForm()
-    form.case_id.choices = form.expert_id.choices = None
-    form.case_id.validate_choice = form.expert_id.validate_choice = False
+    form.expert_id.choices = None
+    form.expert_id.validate_choice = False
     if form.validate_on_submit():
         with committed(_l("The reviewer is added to the proposal."), operations.AssignmentRefused):
             operations.add_reviewer(current_user, campaign, form.case_id.data, form.expert_id.data)
