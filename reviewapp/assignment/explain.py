@@ -93,7 +93,10 @@ def diagnose(net, case_ids, expert_ids, k, caps, assigned_new, names=None) -> li
     ``remaining``, ``locked_per_case``).
     """
     reasons = []
-    eligible = net.locked_per_case + np.bincount(net.rows, minlength=len(case_ids))
+    # A started review in conflict of interest is kept, but its expert is not "eligible".
+    in_conflict = getattr(net, "locked_in_conflict", None)
+    eligible = (net.locked_per_case - (0 if in_conflict is None else in_conflict)
+                + np.bincount(net.rows, minlength=len(case_ids)))
     for c in np.flatnonzero(eligible < k):
         missing = int(k - eligible[c])
         reasons.append(Reason(

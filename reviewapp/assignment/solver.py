@@ -199,6 +199,7 @@ class _Network:
     remaining: np.ndarray       # reviews each expert can still take
     locked_per_case: np.ndarray
     locked_load: np.ndarray     # started reviews each expert holds
+    locked_in_conflict: Optional[np.ndarray] = None  # per case: locked pairs now in conflict (never "eligible")
 
 
 def _pairs_array(pairs: PairsLike) -> np.ndarray:
@@ -280,8 +281,8 @@ def solve(problem: AssignmentProblem) -> AssignmentResult:
     locked_load = np.bincount(locked[:, 1], minlength=n_experts)
     need = np.maximum(k - locked_per_case, 0)
     remaining = np.maximum(caps - locked_load, 0)
-    explanation = locked_reasons(problem.case_ids, names, k, caps, locked,
-                                 locked[conflicts[locked[:, 0], locked[:, 1]]], problem.expert_ids)
+    in_conflict = conflicts[locked[:, 0], locked[:, 1]]
+    explanation = locked_reasons(problem.case_ids, names, k, caps, locked, locked[in_conflict], problem.expert_ids)
 
     # Reuse the conflict mask as the "allowed" mask to avoid a second 5M-cell array.
     allowed = np.logical_not(conflicts, out=conflicts)
@@ -297,7 +298,8 @@ def solve(problem: AssignmentProblem) -> AssignmentResult:
     rows = case_order[np.repeat(np.arange(n_cases), per_case)].astype(np.int32)
     cols = expert_order[np.broadcast_to(np.arange(n_experts), shuffled.shape)[shuffled]].astype(np.int32)
     del shuffled
-    net = _Network(rows, cols, need, remaining, locked_per_case, locked_load)
+    net = _Network(rows, cols, need, remaining, locked_per_case, locked_load,
+                   np.bincount(locked[in_conflict, 0], minlength=n_cases))
     values = affinity[rows, cols]
     top = ladder_top(problem)
     integral = affinity.dtype.kind != "f"

@@ -163,3 +163,25 @@ def test_eligible_count_leaves_out_the_expert_in_conflict(app, setup, started):
         messages
     assert db.session.scalar(db.select(db.func.count(ReviewAssignment.id)).filter_by(
         case_id=setup.case.id, expert_id=setup.experts[0].id)) == 1   # the ended one, kept, not re-proposed
+
+
+def test_eligible_count_leaves_out_a_started_review_in_conflict_that_was_never_ended(app, setup):
+    """Data from before conflicts ended assignments: a started review whose pair is now in
+    conflict is kept (locked), but its expert is not counted among the eligible ones."""
+    from reviewapp.auth.models import Role, User
+    from reviewapp.experts.models import Conflict, ConflictSource
+    _profiles(setup)
+    for profile in db.session.scalars(db.select(ExpertProfile)):  # nobody else to assign
+        profile.available = False
+    db.session.delete(setup.other_assignment)
+    db.session.delete(setup.assignments[1])
+    db.session.commit()
+    _draft(setup, 0)
+    db.session.add(Conflict(case_id=setup.case.id, expert_id=setup.experts[0].id, source=ConflictSource.ADMIN))
+    db.session.commit()
+    admin = db.session.scalar(db.select(User).filter_by(role=Role.ADMIN)) or make_user("admin")
+    result, _built, _run = run_assignment(admin, setup.campaign)
+    db.session.commit()
+    messages = [str(reason.message) for reason in result.explanation]
+    assert any(f"Case {setup.case.id} needs 2 reviewers but only 0 experts are eligible" in m for m in messages), \
+        messages
