@@ -9,13 +9,14 @@ is the special case scale = 1 with equal variances.
 
 Penalized weighted least squares, by alternating exact steps: per expert a 2x2 ridge
 regression of their values on the current qualities (offset shrunk to 0 like the additive
-model's bias, scale shrunk to 1), then per case the weighted mean of the experts' inverted
-values, then the reliability weights (pooled variance / the expert's residual variance,
-shrunk to the pooled variance by ``WEIGHT_PRIOR`` pseudo-reviews, bounded to
-``WEIGHT_BOUNDS`` so that no expert dominates or vanishes). Started from the additive fit.
-Finally each connected component is renormalized (an affine change of its qualities, which
-leaves every fitted value unchanged) to a mean offset of 0 and a geometric mean scale of 1:
-the scale of the component's average expert, as the additive model uses its mean severity.
+model's bias, scale shrunk to 1 by a prior whose width is estimated from the panel), then
+per case the weighted mean of the experts' inverted values, then the reliability weights
+(the typical residual variance / the expert's, estimated from leave-one-out residuals and
+shrunk towards the typical one by empirical Bayes, bounded to ``WEIGHT_BOUNDS`` so that no
+expert dominates or vanishes). Started from the additive fit. Each round renormalizes every
+connected component (an affine change of its qualities, which leaves every fitted value
+unchanged) to a mean offset of 0 and a geometric mean scale of 1: the scale of the
+component's average expert, as the additive model uses its mean severity.
 """
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SCALE_BOUNDS = (0.25, 4.0)
-WEIGHT_BOUNDS = (0.25, 4.0)
-SCALE_SPREAD = (0.02, 1.0)
+SCALE_BOUNDS = (0.33, 3.0)
+WEIGHT_BOUNDS = (0.5, 2.0)
+SCALE_SPREAD = (0.02, 0.5)
 MAX_ITERATIONS = 300
 TOLERANCE = 1e-9
 
@@ -140,7 +141,10 @@ def solve_scale(ci, ej, y, quality, offset, expert_comp, *, ridge, scale_ridge=N
         wb = (w * b)[ej]
         q_new = np.bincount(ci, weights=wb * (t - a[ej]), minlength=n_c) / \
             np.bincount(ci, weights=wb * b[ej], minlength=n_c)
-        w, typical = _reliability(ci, ej, t - a[ej] - b[ej] * q_new[ci], wb * b[ej], n_c, n_e)
+        # Half a step on the log scale: weights and qualities feed each other, and a full
+        # step can swing between two fits in small panels.
+        target, typical = _reliability(ci, ej, t - a[ej] - b[ej] * q_new[ci], wb * b[ej], n_c, n_e)
+        w = np.sqrt(w * target)
         q_new, a, b = _normalized(q_new, a, b, expert_comp, case_comp)
         change = float(np.max(np.abs(q_new - q)))
         q = q_new

@@ -5,7 +5,9 @@ import pytest
 from scipy.stats import kendalltau
 
 
-from reviewapp.results.calibration import calibrate, fit_additive, fit_none, fit_zscore
+from reviewapp.results.calibration import (
+    calibrate, fit_additive, fit_none, fit_scale, fit_zscore, heldout_errors,
+)
 
 # Two experts, two cases, both experts on both cases; e2 gives 2 points more.
 SQUARE = [("c1", "e1", 6.0), ("c1", "e2", 8.0), ("c2", "e1", 4.0), ("c2", "e2", 6.0)]
@@ -114,3 +116,62 @@ def test_severity_estimates_track_planted_biases():
         planted_bias.extend(bias - bias.mean())
         est.extend(cal.expert_bias[e] for e in range(20))
     assert np.corrcoef(planted_bias, est)[0, 1] > 0.9
+
+
+# A crossed panel without noise: each expert gives offset + scale * (quality - 5) + 5.
+PLANTED = {"soft": (0.0, 0.5), "plain": (1.0, 1.0), "wide": (-1.0, 2.0)}
+QUALITIES = [2.0, 3.5, 4.0, 5.0, 5.5, 6.0, 7.5, 8.0, 3.0, 6.5, 4.5, 7.0]
+CROSSED = [(c, e, off + sc * (q - 5) + 5) for c, q in enumerate(QUALITIES) for e, (off, sc) in PLANTED.items()]
+
+
+def test_scale_model_recovers_a_crossed_panel():
+    cal = fit_scale(CROSSED)
+    assert cal.method == "scale" and cal.components == 1
+    # Every expert saw every case, so the qualities are an increasing affine map of the planted ones.
+    assert kendalltau(QUALITIES, [cal.case_scores[c] for c in range(len(QUALITIES))]).statistic == pytest.approx(1.0)
+    scales = cal.expert_scale
+    assert scales["soft"] < scales["plain"] < scales["wide"]
+    assert np.exp(np.mean(np.log(list(scales.values())))) == pytest.approx(1.0)   # the average expert's scale
+    assert sum(cal.expert_bias.values()) == pytest.approx(0.0, abs=1e-9)
+    # The model explains nearly everything; the additive model cannot explain the scales.
+    assert max(abs(r) for r in cal.residuals.values()) < 0.2
+    assert max(abs(r) for r in fit_additive(CROSSED).residuals.values()) > 1.0
+    for (case_id, expert_id), residual in cal.residuals.items():
+        value = next(v for c, e, v in CROSSED if (c, e) == (case_id, expert_id))
+        assert value - cal.predict(case_id, expert_id) == pytest.approx(residual)
+
+
+def test_scale_model_components_and_a_lone_expert():
+    obs = [("p1", "a", 5), ("p1", "b", 7), ("p2", "a", 4), ("p2", "b", 8), ("p3", "a", 6), ("p3", "b", 9),
+           ("solo", "lone", 9)]
+    cal = fit_scale(obs)
+    assert cal.components == 2
+    assert cal.expert_bias["lone"] == pytest.approx(0.0, abs=1e-9)
+    assert cal.expert_scale["lone"] == pytest.approx(1.0)
+    assert cal.case_scores["solo"] == pytest.approx(9.0)
+    assert cal.expert_scale["a"] * cal.expert_scale["b"] == pytest.approx(1.0)
+    assert cal.expert_bias["a"] + cal.expert_bias["b"] == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(ValueError):
+        fit_scale(obs, scale_ridge=0)
+
+
+def test_residuals_of_the_additive_model_average_zero_per_case():
+    cal = fit_additive(SQUARE)
+    # c1: 6 - 7 - (-0.8) = -0.2 and 8 - 7 - 0.8 = 0.2
+    assert cal.residuals[("c1", "e1")] == pytest.approx(-0.2)
+    assert cal.residuals[("c1", "e2")] == pytest.approx(0.2)
+    assert fit_none(SQUARE).residuals[("c1", "e1")] == pytest.approx(-1.0)
+
+
+def test_auto_compares_the_models_only_with_enough_reviews():
+    few = calibrate(SQUARE)
+    assert few.method == "additive" and few.choice.chosen == "additive" and not few.choice.compared
+    assert few.choice.needed == 30
+    crossed = calibrate(CROSSED)       # 36 reviews; the scale model predicts them far better
+    assert crossed.method == "scale" and crossed.choice.compared
+    assert crossed.choice.heldout_error["scale"] < 0.5 * crossed.choice.heldout_error["additive"]
+    assert crossed.choice.held_out == len(CROSSED)
+    # The split is seeded: the same reviews give the same figures.
+    assert calibrate(CROSSED).choice == crossed.choice
+    assert heldout_errors(CROSSED) == (crossed.choice.heldout_error, crossed.choice.held_out)
+    assert calibrate(CROSSED, "scale").case_scores == fit_scale(CROSSED).case_scores
