@@ -61,10 +61,16 @@ class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[required(), _EMAIL])
 
 
-class ResetPasswordForm(FlaskForm):
+class _OwnedPasswordForm(FlaskForm):
+    def __init__(self, *args, owner=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.password_owner = owner  # the new password is checked against its name and e-mail
+
+
+class ResetPasswordForm(_OwnedPasswordForm):
     password, confirm = new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(_OwnedPasswordForm):
     name = StringField(_l("Your name"), validators=[required(), max_length(120)])
     password, confirm = new_password_fields()

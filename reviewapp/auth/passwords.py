@@ -7,9 +7,9 @@ from zxcvbn import zxcvbn
 
 from ..forms_common import MIN_PASSWORD_LENGTH as MIN_LENGTH
 
-# zxcvbn's score 3: about 10^8 guesses or more, "safely unguessable" for an online attacker
-# and costly offline against Argon2id.
-MIN_SCORE = 3
+# zxcvbn's estimate of the guesses an attacker needs, as a power of ten: 10^9 is above its
+# score 3 ("safely unguessable" online), which still let a surname and a birthday through.
+MIN_GUESSES_LOG10 = 9
 # zxcvbn's lists are English; these are the words and numbers Chinese passwords are most often
 # made of (pinyin surnames and phrases, lucky numbers) and the words of this service.
 EXTRA_WORDS = (
@@ -57,7 +57,7 @@ def password_problem(password, email=None, names=()):
             return MESSAGES["name"]
     inputs = [*EXTRA_WORDS, *(_name_parts(email)), *(p for n in names for p in _name_parts(n))]
     result = zxcvbn(password[:100], user_inputs=inputs)  # its cost grows with length; 100 is plenty
-    if result["score"] >= MIN_SCORE:
+    if result["guesses_log10"] >= MIN_GUESSES_LOG10:
         return None
     # The reason is the weakest big piece of the password: the longest match that is not random.
     guessable = [m for m in result["sequence"] if m["pattern"] != "bruteforce"]

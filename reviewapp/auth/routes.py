@@ -144,7 +144,7 @@ def reset_password(token):
     if user is None:
         flash(_l("This link is invalid, already used or expired. Ask for a new one."), "error")
         return redirect(url_for("auth.forgot_password"))
-    form = ResetPasswordForm()
+    form = ResetPasswordForm(owner=user)
     if form.validate_on_submit():
         operations.reset_password(user, form.password.data)
         db.session.commit()
@@ -161,7 +161,7 @@ def accept_invitation(token):
         flash(_l("This invitation is invalid, already used or expired. Ask the administrator for a new one."),
               "error")
         return redirect(url_for("auth.sign_in"))
-    form = AcceptInvitationForm(name=invitation.name)
+    form = AcceptInvitationForm(name=invitation.name, owner=invitation)
     if form.validate_on_submit():
         try:
             user = operations.accept_invitation(invitation, form.name.data, form.password.data)
