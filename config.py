@@ -70,6 +70,17 @@ class Config:
     # Evidence of a case: the limit for one file and for all files of a case.
     EVIDENCE_MAX_FILE_MB = _env_int("EVIDENCE_MAX_FILE_MB", 20)
     EVIDENCE_MAX_CASE_MB = _env_int("EVIDENCE_MAX_CASE_MB", 200)
+    # Bounds on what one upload may cost (reviewapp/spreadsheets.py, cases/ooxml.py, cases/uploads.py):
+    # an archive (.docx/.xlsx/.pptx, an imported .xlsx) may unpack to at most this many MB, hold
+    # this many parts, and be this many times its size (the whole package and each big part);
+    # a photo may have this many pixels (read from its header before decoding); an imported
+    # table may have this many rows (blank ones included) and columns.
+    ARCHIVE_MAX_UNCOMPRESSED_MB = _env_int("ARCHIVE_MAX_UNCOMPRESSED_MB", 100)
+    ARCHIVE_MAX_MEMBERS = _env_int("ARCHIVE_MAX_MEMBERS", 2000)
+    ARCHIVE_MAX_RATIO = _env_int("ARCHIVE_MAX_RATIO", 100)
+    IMAGE_MAX_PIXELS = _env_int("IMAGE_MAX_PIXELS", 50_000_000)
+    SPREADSHEET_MAX_ROWS = _env_int("SPREADSHEET_MAX_ROWS", 10_000)
+    SPREADSHEET_MAX_COLUMNS = _env_int("SPREADSHEET_MAX_COLUMNS", 100)
     # LibreOffice renders Office evidence to PDF for reading in the browser.
     SOFFICE_BINARY = os.environ.get("SOFFICE_BINARY", "soffice")
     OFFICE_PREVIEW_TIMEOUT = _env_int("OFFICE_PREVIEW_TIMEOUT", 120)

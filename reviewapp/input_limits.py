@@ -58,12 +58,22 @@ class BoundedIntConverter(IntegerConverter):
                          signed=signed)
 
 
+MAX_PAGE = 100_000  # of a paged list: its offset stays far within the database's integers
+
+
 def int_arg(name, default=None, low=INT32[0], high=INT32[1]):
     """A whole number from the query string, clamped into [low, high]; `default` when absent or not one."""
     value = request.args.get(name, type=int)
     if value is None:
         return default
     return min(max(value, low), high)
+
+
+def parse_id(text):
+    """The id a filter names (ASCII digits within the id columns), or None."""
+    if text and re.fullmatch(r"[0-9]{1,10}", text) and int(text) <= INT32[1]:
+        return int(text)
+    return None
 
 
 def integer_range(column_type):
@@ -105,3 +115,8 @@ def limits_from(*models, **columns):
                 unbound.kwargs["validators"] = [*unbound.kwargs.get("validators", ()), validator]
         return form_class
     return decorate
+
+
+def column_lengths(model):
+    """{attribute: longest length} of the model's String columns."""
+    return {c.key: c.type.length for c in inspect(model).columns if isinstance(c.type, String) and c.type.length}

@@ -9,6 +9,7 @@ from ..auth.models import Invitation, Role, User
 from ..campaigns.queries import all_campaigns
 from ..cases.workflow import CaseState
 from ..extensions import db
+from ..input_limits import MAX_PAGE, int_arg
 from ..mail.models import OutboxMessage
 from ..organizations.models import Organization
 from ..organizations.reference import province_choices
@@ -42,7 +43,7 @@ def organizations():
 @allow(Role.ADMIN)
 def cases():
     filters = {key: request.args.get(key, "") for key in ("campaign", "state", "province")}
-    rows = db.paginate(case_list_query(filters), page=request.args.get("page", 1, type=int),
+    rows = db.paginate(case_list_query(filters), page=int_arg("page", 1, low=1, high=MAX_PAGE),
                        per_page=50, error_out=False)
     return render_template("admin/cases.html", cases=rows, filters=filters, campaigns=all_campaigns(),
                            states=list(CaseState), provinces=province_choices())

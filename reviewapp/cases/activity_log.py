@@ -3,7 +3,6 @@
 Everything here works on plain values (rows of cells, dates), so the import
 rules and the regularity chart are tested without a request or a database.
 """
-import csv
 import io
 import re
 import unicodedata
@@ -11,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from ..spreadsheets import TableRefused, append_row, read_rows
 
 # (attribute, Chinese header, English header, longest value) in the table's order.
 COLUMNS = [
@@ -170,24 +171,12 @@ def parse_table(table_rows):
 
 
 def read_table(data, extension):
-    """Rows of cells from .xlsx (first sheet) or .csv (UTF-8 or GB18030) bytes."""
-    if extension == "xlsx":
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            rows = [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-            workbook.close()
-            return rows
-        except Exception as error:  # openpyxl raises many kinds for a damaged file
-            raise ImportRefused(_l("The spreadsheet cannot be read; save it again as .xlsx.")) from error
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportRefused(_l("The CSV file is neither UTF-8 nor GB18030 text."))
-    return list(csv.reader(io.StringIO(text)))
+    """Rows of cells from .xlsx (first sheet) or .csv (UTF-8 or GB18030) bytes, read as they are
+    consumed and within the spreadsheet limits (reviewapp/spreadsheets.py)."""
+    try:
+        yield from read_rows(data, extension)
+    except TableRefused as refused:
+        raise ImportRefused(refused.message) from refused
 
 
 def held_on_datetime(held):
@@ -204,7 +193,7 @@ def export_xlsx(entries):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for number, entry in enumerate(entries, start=1):
-        sheet.append([number, entry.host_unit, entry.name, entry.summary,
+        append_row(sheet, [number, entry.host_unit, entry.name, entry.summary,
                       MODE_LABELS_ZH.get(entry.mode, entry.mode), entry.held_on_text,
                       entry.contact_person, entry.contact_details, entry.remarks])
     for letter, width in zip("ABCDEFGHI", (6, 24, 28, 40, 10, 16, 10, 18, 20)):

@@ -73,13 +73,27 @@ class ContentProblem(ValueError):
 
 @dataclass(frozen=True)
 class ZipLimits:
-    """Bounds that stop zip bombs before anything is inflated."""
+    """Bounds that stop zip bombs before anything is inflated (the defaults of config.py's
+    ARCHIVE_MAX_UNCOMPRESSED_MB, ARCHIVE_MAX_MEMBERS and ARCHIVE_MAX_RATIO)."""
 
-    max_total_uncompressed: int = 200 * 1024 * 1024
+    max_total_uncompressed: int = 100 * 1024 * 1024
     max_members: int = 2000
-    max_compression_ratio: float = 150.0
+    # For big members and for the whole package (its total against its size on disk).
+    max_compression_ratio: float = 100.0
     # Small XML parts compress extremely well; only judge the ratio of big members.
     ratio_checked_above: int = 1024 * 1024
+
+    @classmethod
+    def configured(cls):
+        """The limits of the running app's settings (the defaults outside an app)."""
+        from flask import current_app, has_app_context
+
+        if not has_app_context():
+            return cls()
+        config = current_app.config
+        return cls(max_total_uncompressed=config.get("ARCHIVE_MAX_UNCOMPRESSED_MB", 100) * 1024 * 1024,
+                   max_members=config.get("ARCHIVE_MAX_MEMBERS", cls.max_members),
+                   max_compression_ratio=float(config.get("ARCHIVE_MAX_RATIO", cls.max_compression_ratio)))
 
 
 @dataclass(frozen=True)
@@ -136,7 +150,7 @@ def check_zip_safety(archive: zipfile.ZipFile, size_on_disk: int, limits: ZipLim
                 raise ContentProblem("zip_ratio", f"{member.filename}: {ratio:.0f}x")
     if total > limits.max_total_uncompressed:
         raise ContentProblem("zip_total_size", f"{total} bytes")
-    if size_on_disk and total / size_on_disk > limits.max_compression_ratio * 4:
+    if size_on_disk and total / size_on_disk > limits.max_compression_ratio:
         raise ContentProblem("zip_ratio", f"whole package {total / size_on_disk:.0f}x")
 
 

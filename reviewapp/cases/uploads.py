@@ -9,7 +9,7 @@ person who uploaded the file.
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
@@ -40,13 +40,24 @@ class UploadRefused(Exception):
         return str(self.message)
 
 
+def _configured_pixels() -> int:
+    from flask import current_app, has_app_context
+
+    return current_app.config.get("IMAGE_MAX_PIXELS", DEFAULT_MAX_PIXELS) if has_app_context() else DEFAULT_MAX_PIXELS
+
+
+# A 48-50 megapixel phone photo (8160 x 6120) passes; the dimensions are read before decoding.
+DEFAULT_MAX_PIXELS = 50_000_000
+
+
 @dataclass(frozen=True)
 class UploadLimits:
-    """Configurable bounds for one upload; ``max_bytes`` is the per-file size limit."""
+    """Configurable bounds for one upload; ``max_bytes`` is the per-file size limit. Pixels and
+    archive bounds come from the app's settings (IMAGE_MAX_PIXELS, ARCHIVE_MAX_*)."""
 
     max_bytes: int = 20 * 1024 * 1024
-    max_pixels: int = 64_000_000
-    zip_limits: ZipLimits = ZipLimits()
+    max_pixels: int = field(default_factory=_configured_pixels)
+    zip_limits: ZipLimits = field(default_factory=ZipLimits.configured)
 
 
 @dataclass(frozen=True)
@@ -219,8 +230,9 @@ def _refusal_for(problem: ContentProblem, display_name: str, limits: UploadLimit
     return UploadRefused(message, reason)
 
 
-def verify_upload(data: bytes, name: str, limits: UploadLimits = UploadLimits()) -> VerifiedFile:
+def verify_upload(data: bytes, name: str, limits: UploadLimits | None = None) -> VerifiedFile:
     """Check an upload by its content; return what it is or raise UploadRefused with the reason."""
+    limits = limits or UploadLimits()
     check_file_name(name)
     display_name = safe_display_name(name)
     if len(data) > limits.max_bytes:

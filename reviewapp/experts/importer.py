@@ -5,18 +5,16 @@ name 姓名, email 邮箱, province 省份, affiliation 单位, themes 专长主
 (separated by ; or 、), max_load 最大评审量, available 可参与 (yes/no, 是/否).
 Errors name the row as the spreadsheet numbers it (the header is row 1).
 """
-import csv
-import io
 import re
-import zipfile
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 
 from ..auth.models import Role
 from ..auth.operations import find_user
 from ..extensions import db
+from ..input_limits import column_lengths
 from ..organizations.reference import PROVINCES
+from ..spreadsheets import TableRefused, read_rows
 from .models import ExpertProfile
 from .operations import add_expert
 
@@ -30,6 +28,8 @@ REQUIRED = ("name", "email")
 DEFAULT_MAX_LOAD = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _YES, _NO = {"", "yes", "y", "true", "1", "是"}, {"no", "n", "false", "0", "否"}
+_LABELS = {"name": _l("the name"), "email": _l("the e-mail address"), "affiliation": _l("the affiliation"),
+           "province": _l("the province")}
 _PROVINCE_CODES = {name.lower(): code for code, zh, en in PROVINCES for name in (code, zh, en)}
 
 
@@ -42,23 +42,21 @@ class ImportRefused(Exception):
 
 
 def read_table(filename, data):
-    """The sheet as a list of rows of strings (the header included)."""
-    if filename.lower().endswith(".xlsx"):
+    """The sheet as a list of rows of strings (the header included), read within the spreadsheet
+    limits (reviewapp/spreadsheets.py)."""
+    name = filename.lower()
+    if not name.endswith((".xlsx", ".csv")):
+        raise ImportRefused([_l("Upload an .xlsx or .csv file.")])
+    if name.endswith(".csv"):
         try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-            raise ImportRefused([_l("The file is not a readable .xlsx workbook.")])
-        rows = [["" if v is None else str(v).strip() for v in row]
-                for row in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
-        return rows
-    if filename.lower().endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
+            data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise ImportRefused([_l("Save the .csv file as UTF-8 and try again.")])
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text))]
-    raise ImportRefused([_l("Upload an .xlsx or .csv file.")])
+    try:
+        return [["" if v is None else str(v).strip() for v in row]
+                for row in read_rows(data, "xlsx" if name.endswith(".xlsx") else "csv")]
+    except TableRefused as refused:
+        raise ImportRefused([refused.message]) from refused
 
 
 def _province(value):
@@ -82,6 +80,9 @@ def _row_values(cells, line, seen):
     elif getattr(find_user(email), "role", Role.EXPERT) is not Role.EXPERT:
         problems.append(_l("this e-mail belongs to an account that is not an expert's"))
     seen.setdefault(email, line)
+    for key, longest in column_lengths(ExpertProfile).items():
+        if len(values.get(key) or "") > longest:
+            problems.append(_l("%(what)s has more than %(max)d characters", what=_LABELS.get(key, key), max=longest))
     province, problem = _province(values.get("province", ""))
     if problem:
         problems.append(problem)

@@ -5,8 +5,9 @@ from sqlalchemy import text
 from ..access import allow, public
 from ..auth.models import Role
 from ..extensions import db
+from ..input_limits import MAX_PAGE, int_arg
 from ..security import DOWNLOAD_POLICY
-from .audit_log import AUDIT_PAGE_SIZE, audit_csv, audit_filters, audit_query
+from .audit_log import AUDIT_PAGE_SIZE, audit_csv, audit_filters, audit_query, date_problems
 
 bp = Blueprint("ops", __name__)
 
@@ -27,9 +28,9 @@ def health():
 @allow(Role.ADMIN)
 def audit_log():
     filters = audit_filters(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = int_arg("page", 1, low=1, high=MAX_PAGE)
     entries = db.paginate(audit_query(filters), page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
-    return render_template("ops/audit_log.html", entries=entries, filters=filters)
+    return render_template("ops/audit_log.html", entries=entries, filters=filters, problems=date_problems(filters))
 
 
 @bp.get("/admin/audit.csv")

@@ -8,6 +8,7 @@ from openpyxl.styles import Font
 from ..cases.activity_log import export_xlsx
 from ..cases.models import Case
 from ..extensions import db
+from ..spreadsheets import append_row
 from .statistics import REACHED, STAGE_LABELS, STAGES
 
 CASE_SETS = {"selected": REACHED["selected"], "submitted": REACHED["submitted"],
@@ -20,13 +21,13 @@ def statistics_xlsx(campaign, statistics):
     sheet = workbook.active
     sheet.title = str(campaign.year)
     stage_headers = [str(STAGE_LABELS[stage]) for stage in STAGES]
-    sheet.append([campaign.title, *stage_headers])
-    sheet.append(["", *(statistics["totals"][stage] for stage in STAGES)])
+    append_row(sheet, [campaign.title, *stage_headers])
+    append_row(sheet, ["", *(statistics["totals"][stage] for stage in STAGES)])
     for dimension, label, rows in statistics["tables"]:
         table = workbook.create_sheet(str(label)[:31])
-        table.append([str(label), *stage_headers])
+        append_row(table, [str(label), *stage_headers])
         for row in rows:
-            table.append([row.label, *(row.counts[stage] for stage in STAGES)])
+            append_row(table, [row.label, *(row.counts[stage] for stage in STAGES)])
         table.column_dimensions["A"].width = 36
     for each in workbook.worksheets:
         for cell in each[1]:

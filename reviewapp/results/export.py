@@ -6,17 +6,18 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..spreadsheets import append_row
 from .aggregation import weighted_total
 
 
 def _sheet(workbook, title, headers, rows, first=False):
     sheet = workbook.active if first else workbook.create_sheet()
     sheet.title = title
-    sheet.append(headers)
+    append_row(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     sheet.freeze_panes = "A2"
     return sheet
 
@@ -54,10 +55,10 @@ def results_xlsx(results, decisions):
     sheet = _sheet(workbook, _("Reviewer statistics"), [_("Expert"), _("Assigned"), _("Done"), _("Completion rate"),
                                                          _("Severity"), _("Mean total")], stats)
     if results.reliability is not None:
-        sheet.append([])
-        sheet.append([_("ICC(1)"), _round(results.reliability.icc1)])
-        sheet.append([_("ICC(1,k)"), _round(results.reliability.icc1_k)])
-        sheet.append([_("Krippendorff's alpha"), _round(results.reliability.alpha)])
+        for row in ([], [_("ICC(1)"), _round(results.reliability.icc1)],
+                    [_("ICC(1,k)"), _round(results.reliability.icc1_k)],
+                    [_("Krippendorff's alpha"), _round(results.reliability.alpha)]):
+            append_row(sheet, row)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
