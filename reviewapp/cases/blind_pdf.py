@@ -3,6 +3,13 @@
 qpdf (through pikepdf) rewrites the file from its object graph and writes only
 objects still reachable from the trailer, so removing a reference also drops
 the old object, including copies left behind by earlier incremental saves.
+
+Form fields are flattened: their appearance becomes page content (read and
+searched like any page text) and the field names, tooltips and values go.
+Comments lose their author, subject and rich text; layers (optional content)
+are renamed Layer 1, 2...; page labels, page thumbnails and structure alt text
+and titles go; a JPEG placed in the PDF keeps its image data only, up to its end
+marker (a second image appended after it, with its own GPS and names, is cut off).
 """
 
 import io
@@ -17,6 +24,7 @@ from .ooxml import ContentProblem
 _REMOVED_EVERYWHERE = (Name.Metadata, Name.PieceInfo, Name.AF, Name.AA, Name.LastModified)
 _REMOVED_FROM_CATALOG = (
     Name.OpenAction,
+    Name.PageLabels,  # "第1页 北京市…" prefixes shown in the viewer's page box
     Name.Threads,  # article threads carry their own info dictionary with /Author
     Name.SpiderInfo,
     Name.Perms,
@@ -27,8 +35,11 @@ _PAYLOAD_ANNOTATIONS = {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/Rich
 _DANGEROUS_ACTIONS = {
     "/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE", "/Rendition", "/RichMediaExecute",
 }  # fmt: skip
-# On markup annotations /T is the author; on form fields it is the field name and must stay.
-_ANNOTATION_IDENTITY_KEYS = (Name.T, Name.NM)
+# On markup annotations /T is the author, /Subj its subject, /RC its rich text, /Contents the
+# comment itself (the drawn appearance stays). Form fields are flattened before this.
+_ANNOTATION_IDENTITY_KEYS = (Name.T, Name.NM, Name.Subj, Name.RC, Name.Contents, Name.CreationDate, Name.M)
+# Keys of form fields that name or fill them; gone once the form is flattened.
+_FIELD_KEYS = (Name.T, Name.TU, Name.TM, Name.V, Name.DV, Name.RV)
 
 
 class PdfBlindingFailed(ContentProblem):
@@ -85,10 +96,63 @@ def _strip_document(pdf: pikepdf.Pdf) -> None:
     form = root.get(Name.AcroForm)
     if isinstance(form, pikepdf.Dictionary) and Name.XFA in form:
         del form[Name.XFA]  # XML forms carry their own metadata and scripts
+    if isinstance(form, pikepdf.Dictionary):
+        _flatten_form(pdf)
+    _rename_layers(root)
     for page in pdf.pages:
         _strip_annotations(page.obj)
+        if Name.Thumb in page.obj:
+            del page.obj[Name.Thumb]
     for obj in pdf.objects:
         _walk_direct(obj)
+
+
+def _flatten_form(pdf: pikepdf.Pdf) -> None:
+    """Draw every form field into its page and drop the form: values stay visible as page
+    content, while field names (申报单位_…), tooltips and stored values go."""
+    try:
+        pdf.generate_appearance_streams()  # fields that rely on the viewer to draw them
+    except Exception:  # noqa: BLE001 - an odd font: flatten what has an appearance
+        pass
+    pdf.flatten_annotations("all")
+    if Name.AcroForm in pdf.Root:  # qpdf drops it once no field is left
+        del pdf.Root[Name.AcroForm]
+    for page in pdf.pages:
+        annotations = page.obj.get(Name.Annots)
+        if isinstance(annotations, pikepdf.Array):
+            page.obj.Annots = pikepdf.Array(
+                [a for a in annotations if not (isinstance(a, pikepdf.Dictionary) and a.get(Name.Subtype) == Name.Widget)])
+
+
+def _rename_layers(root: pikepdf.Dictionary) -> None:
+    """Optional-content groups (layers) are listed by name in viewers: call them Layer 1, 2..."""
+    properties = root.get(Name.OCProperties)
+    if not isinstance(properties, pikepdf.Dictionary):
+        return
+    groups = properties.get(Name.OCGs)
+    for number, group in enumerate(groups if isinstance(groups, pikepdf.Array) else [], start=1):
+        if isinstance(group, pikepdf.Dictionary):
+            group.Name = pikepdf.String(f"Layer {number}")
+            if Name.Usage in group:
+                del group[Name.Usage]  # /Creator, /User names
+    configs = [properties.get(Name.D)] + list(properties.get(Name.Configs) or [])
+    for config in configs:
+        if isinstance(config, pikepdf.Dictionary):
+            for key in (Name.Name, Name.Creator):
+                if key in config:
+                    del config[key]
+            if isinstance(config.get(Name.Order), pikepdf.Array):
+                config.Order = _without_labels(config.Order)
+
+
+def _without_labels(order: pikepdf.Array) -> pikepdf.Array:
+    """A layer Order array without its label strings (nested arrays may start with one)."""
+    kept = pikepdf.Array()
+    for item in order:
+        if isinstance(item, pikepdf.String):
+            continue
+        kept.append(_without_labels(item) if isinstance(item, pikepdf.Array) else item)
+    return kept
 
 
 def _walk_direct(obj: pikepdf.Object) -> None:
@@ -112,8 +176,11 @@ def _strip_annotations(page: pikepdf.Dictionary) -> None:
     kept = pikepdf.Array()
     for annotation in annotations:
         is_dictionary = isinstance(annotation, pikepdf.Dictionary)
-        if is_dictionary and str(annotation.get(Name.Subtype, "")) in _PAYLOAD_ANNOTATIONS:
+        # Payload, and pop-ups: they only show their comment's (now removed) text.
+        if is_dictionary and str(annotation.get(Name.Subtype, "")) in _PAYLOAD_ANNOTATIONS | {"/Popup"}:
             continue
+        if is_dictionary and Name.Popup in annotation:
+            del annotation[Name.Popup]
         kept.append(annotation)
     page.Annots = kept
 
@@ -130,6 +197,14 @@ def _strip_object(obj: pikepdf.Object) -> None:
             del obj[key]
     if _is_markup_annotation(obj):
         for key in _ANNOTATION_IDENTITY_KEYS:
+            if key in obj:
+                del obj[key]
+    if Name.FT in obj or (Name.Kids in obj and Name.T in obj):  # a field the flattening left
+        for key in _FIELD_KEYS:
+            if key in obj:
+                del obj[key]
+    if Name.S in obj and Name.P in obj and obj.get(Name.Type, Name.StructElem) == Name.StructElem:
+        for key in (Name.Alt, Name.T, Name.E):  # structure alt text, title, expansion
             if key in obj:
                 del obj[key]
     action = obj.get(Name.A)

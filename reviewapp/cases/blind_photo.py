@@ -124,6 +124,9 @@ def strip_jpeg_metadata(data: bytes) -> bytes:
 
     For JPEGs that must stay bit-for-bit (inside a PDF, re-encoding would change
     the page); JFIF (APP0) and Adobe (APP14) stay because decoders need them.
+    Whatever follows the end marker (a second, appended JPEG with its own EXIF) is cut
+    off: in entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so
+    the first FF D9 after the scan begins is the end of the image.
     Raises PhotoBlindingFailed if the segment structure is broken.
     """
     if not data.startswith(b"\xff\xd8"):
@@ -136,8 +139,11 @@ def strip_jpeg_metadata(data: bytes) -> bytes:
         if marker == 0xFF:  # fill byte
             position += 1
             continue
-        if marker == 0xDA:  # start of scan: the rest is image data
-            kept.append(data[position:])
+        if marker == 0xDA:  # start of scan: image data up to the end marker, nothing after it
+            end_of_image = data.find(b"\xff\xd9", position)
+            if end_of_image == -1:
+                raise PhotoBlindingFailed("no end of image")
+            kept.append(data[position : end_of_image + 2])
             return b"".join(kept)
         end = position + 2 + int.from_bytes(data[position + 2 : position + 4], "big")
         if not 0xE1 <= marker <= 0xED and marker not in (0xEF, 0xFE):

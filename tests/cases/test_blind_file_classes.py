@@ -6,6 +6,7 @@ below carries those names where real tools put them and cleaners forget them.
 """
 import io
 import re
+import zlib
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -147,3 +148,106 @@ def _saved(format_name, **options):
     out = io.BytesIO()
     picture().convert("P" if format_name == "GIF" else "RGB").save(out, format_name, **options)
     return out.getvalue()
+
+
+def jpeg_with_a_second_image_after_its_end():
+    """A plain JPEG, then (after its end marker) another JPEG carrying GPS, artist and the organization."""
+    first, second = io.BytesIO(), io.BytesIO()
+    picture((40, 30)).save(first, "JPEG", quality=80)
+    picture((20, 10)).save(second, "JPEG", exif=exif_bytes(), comment=ORG.encode())
+    return first.getvalue() + second.getvalue()
+
+
+def pdf_with_hidden_parts():
+    """One page drawing a photo; a form field, a rich-text comment, a layer, named JavaScript and
+    page labels, each naming the applicant where no reader of the page sees it."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    page = pdf.pages[0]
+    image = pdf.make_stream(jpeg_with_a_second_image_after_its_end(), Type=Name.XObject, Subtype=Name.Image,
+                            Width=40, Height=30, ColorSpace=Name.DeviceRGB, BitsPerComponent=8,
+                            Filter=Name.DCTDecode)
+    layer = pdf.make_indirect(Dictionary(Type=Name.OCG, Name=String("朝阳区社体协会 内部图层"),
+                                         Usage=Dictionary(Creator=Dictionary(Creator=String("刘建国")))))
+    page.obj.Resources = Dictionary(XObject=Dictionary(Im1=image), Properties=Dictionary(L1=layer),
+                                    Font=Dictionary(Helv=Dictionary(Type=Name.Font, Subtype=Name.Type1,
+                                                                    BaseFont=Name.Helvetica)))
+    page.obj.Contents = pdf.make_stream(b"/OC /L1 BDC q 40 0 0 30 10 10 cm /Im1 Do Q EMC")
+    # Compressed, as real files carry it (an uncompressed XHTML body reads as a hidden web page).
+    rich_text = pdf.make_stream(zlib.compress(f"<body><p>{ORG} 王丽</p></body>".encode()),
+                                Filter=Name.FlateDecode)
+    comment = pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Text, Rect=Array([150, 150, 170, 170]), T=String("刘建国"),
+        Subj=String("朝阳区社体协会"), Contents=String("王丽 请核对"), RC=rich_text, NM=String("org1@example.cn")))
+    field = pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, Rect=Array([10, 100, 150, 120]),
+        T=String("申报单位_北京市朝阳区社会体育指导员协会"), TU=String("填表人 刘建国 UID=org1"),
+        V=String("2026"), DA=String("/Helv 10 Tf 0 g"), P=page.obj))
+    page.obj.Annots = Array([comment, field])
+    pdf.Root.AcroForm = Dictionary(Fields=Array([field]), NeedAppearances=True, DA=String("/Helv 10 Tf 0 g"),
+                                   DR=Dictionary(Font=Dictionary(Helv=page.obj.Resources.Font.Helv)))
+    pdf.Root.OCProperties = Dictionary(OCGs=Array([layer]), D=Dictionary(
+        Name=String("刘建国的视图"), Creator=String("org1@example.cn"), Order=Array([String("北京市朝阳区"), layer])))
+    script = pdf.make_indirect(Dictionary(S=Name.JavaScript, JS=String("app.alert('王丽 org1@example.cn')")))
+    pdf.Root.Names = Dictionary(JavaScript=Dictionary(Names=Array([String("朝阳区社体协会"), script])))
+    pdf.Root.PageLabels = Dictionary(Nums=Array([0, Dictionary(S=Name.D, P=String("朝阳区社体协会-"))]))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def pdf_leaks(data):
+    """Secrets in the PDF's bytes, decompressed streams, or any string or name of any object (decoded)."""
+    import pikepdf
+    texts = []
+
+    def collect(obj, depth=0):
+        if depth > 30:
+            return
+        if isinstance(obj, pikepdf.String):
+            texts.append(str(obj))
+        elif isinstance(obj, pikepdf.Name):
+            texts.append(str(obj))
+        elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            for key in obj.keys():
+                texts.append(key)
+                value = obj.get(key)
+                if not (isinstance(value, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)) and value.is_indirect):
+                    collect(value, depth + 1)
+        elif isinstance(obj, pikepdf.Array):
+            for item in obj:
+                if not (isinstance(item, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)) and item.is_indirect):
+                    collect(item, depth + 1)
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        collect(pdf.trailer)
+        for obj in pdf.objects:
+            collect(obj)
+    blobs = leak_blobs(data)
+    joined = "\n".join(texts)
+    return [secret for secret in SECRETS if secret in joined or contains(blobs, secret)]
+
+
+def test_pdf_hidden_parts_never_reach_the_expert(app, applicant, org_client, draft):
+    import pikepdf
+    data = pdf_with_hidden_parts()
+    assert {"刘建国", "朝阳区社体协会", "王丽", ORG, "UID=org1", "org1@example.cn"} <= set(pdf_leaks(data))
+    response = upload(org_client, draft, ("年度报告.pdf", data))
+    assert response.status_code == 302, response.get_data(as_text=True)[:400]
+    responses = expert_files(app, draft)
+    pdfs = [r for r in responses.values() if r.mimetype == "application/pdf" or r.get_data()[:5] == b"%PDF-"]
+    assert len(pdfs) == 2                                  # view and download
+    for r in pdfs:
+        blind = r.get_data()
+        assert pdf_leaks(blind) == []
+        with pikepdf.open(io.BytesIO(blind)) as pdf:
+            root = pdf.Root
+            assert "/AcroForm" not in root and "/PageLabels" not in root and "/JavaScript" not in root.get("/Names", {})
+            assert [str(g.Name) for g in root.OCProperties.OCGs] == ["Layer 1"]
+            [image] = [pikepdf.PdfImage(x) for x in pdf.pages[0].images.values()]
+            raw = pdf.pages[0].images["/Im1"].read_raw_bytes()
+            assert raw.count(b"\xff\xd8") == 1 and raw.endswith(b"\xff\xd9")   # the appended image is gone
+            assert image.as_pil_image().size == (40, 30)                            # the photo still shows
