@@ -10,6 +10,7 @@ from .jobs.models import Job
 from .mail.models import OutboxMessage
 from .organizations.models import Organization
 from .publishing.models import BookBuild, Certificate, PublishedCase
+from .recommendation.models import CaseNote
 from .results.models import SelectionDecision
 from .review.models import Review, ReviewDecline
 from .storage.models import FileTombstone
@@ -18,7 +19,7 @@ from .units.models import RecommendingUnit
 __all__ = ["ActivityLogEntry", "ApplicantConflict", "AuditEntry", "Bid", "Conflict", "ExpertProfile", "ReviewAssignment",
            "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Job", "Organization",
            "OutboxMessage", "RecommendingUnit", "BookBuild", "Certificate", "PublishedCase", "Review", "ReviewDecline", "SelectionDecision", "Theme", "User",
-           "FileTombstone"]
+           "FileTombstone", "CaseNote"]
 
 # Session events that keep Campaign.results_stamp current (the results cache key).
 from .results import freshness  # noqa: E402,F401
