@@ -165,8 +165,8 @@ def run_assignment(actor, campaign, options=None, progress=None, run=None):
     run.explanation = [reason.stored() for reason in result.explanation]
     run.finished_at, run.seconds = utcnow(), time.perf_counter() - started
     db.session.add(run)
-    db.session.expire_all()
     db.session.flush()
+    db.session.expire_all()  # ORM copies of the rows deleted and inserted in bulk above are stale
     record(actor, "assignment.run", campaign, changes={
         "cases": len(built.cases), "experts": len(built.experts), "pairs": len(chosen),
         "locked": len(built.problem.locked), "short_cases": len(result.short_cases),

@@ -310,7 +310,10 @@ def solve(problem: AssignmentProblem) -> AssignmentResult:
         flows, proven, notes = fair_flows(net, values, affinity, locked, names, problem.case_ids)
         explanation += notes
     if flows is None:
-        flows, rounding = _solve_flow(net, values, problem.evenness, problem.balance_weight, top,
+        # A tie-breaking ladder needs rungs only up to just past the even share: a shorter
+        # ladder keeps the multiplier, so the cost range, and the solve time down.
+        rungs = -(-k * n_cases // max(n_experts, 1)) + k if problem.evenness == "tiebreak" else top
+        flows, rounding = _solve_flow(net, values, problem.evenness, problem.balance_weight, rungs,
                                       problem.affinity_scale, integral)
     result = _assemble(problem, net, flows, affinity, locked, caps, names, explanation)
     result.rounding_bound, result.fairness_proven = float(rounding), proven
