@@ -109,10 +109,12 @@ class ScaleFit:
     iterations: int
 
 
-def solve_scale(ci, ej, y, quality, offset, expert_comp, *, ridge, scale_ridge=None) -> ScaleFit:
+def solve_scale(ci, ej, y, quality, offset, expert_comp, *, ridge, scale_ridge=None,
+                tolerance=TOLERANCE) -> ScaleFit:
     """The fit from starting qualities and offsets (the additive solution); see the module.
 
-    ``scale_ridge`` (1 / prior variance of a scale) is estimated from the panel when None."""
+    ``scale_ridge`` (1 / prior variance of a scale) is estimated from the panel when None;
+    the rounds stop when no quality moves by ``tolerance`` any more."""
     n_c, n_e = len(quality), len(offset)
     center = float(y.mean())
     t = y - center
@@ -148,6 +150,6 @@ def solve_scale(ci, ej, y, quality, offset, expert_comp, *, ridge, scale_ridge=N
         q_new, a, b = _normalized(q_new, a, b, expert_comp, case_comp)
         change = float(np.max(np.abs(q_new - q)))
         q = q_new
-        if change < TOLERANCE:
+        if change < tolerance:
             break
     return ScaleFit(quality=q + center, offset=a, scale=b, weight=w, center=center, iterations=iterations)
