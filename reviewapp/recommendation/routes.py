@@ -14,9 +14,9 @@ from ..cases.models import Case
 from ..extensions import db
 from ..security import DOWNLOAD_POLICY
 from ..views import committed
-from . import listing, operations, queries, screening
+from . import listing, notes, operations, queries, screening
 from .export import cases_workbook, units_workbook
-from .forms import BulkForm, ConfirmForm, ReasonForm
+from .forms import BulkForm, ConfirmForm, NoteForm, ReasonForm
 
 bp = Blueprint("recommendation", __name__, url_prefix="/recommendation")
 
@@ -107,6 +107,39 @@ def unrecommend(case_id):
 @allow(Role.UNIT, check=in_jurisdiction)
 def return_case(case_id):
     return _act(case_id, "return")
+
+
+@bp.app_template_global()
+def internal_notes(case):
+    """The case's internal notes and an empty form, for the department's case page; None for
+    anyone else (the applicant's pages never carry them)."""
+    if not (current_user.is_authenticated and notes.may_read_notes(current_user, case)):
+        return None
+    return notes.notes_of(case), NoteForm(formdata=None)
+
+
+def reads_notes(user, case_id):
+    return notes.may_read_notes(user, db.session.get(Case, case_id))
+
+
+@bp.route("/cases/<int:case_id>/notes", methods=["GET", "POST"])
+@allow(Role.UNIT, Role.ADMIN, check=reads_notes)
+def case_notes(case_id):
+    """Internal notes for the unit and the department (never the applicant's or an expert's).
+    A refused note is shown again in its field, with the reason."""
+    case = db.session.get(Case, case_id)
+    form = NoteForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            with committed(_l("Note added. Only your unit and the department see it."), notes.NoteRefused) as outcome:
+                notes.add_note(current_user, case, form.body.data)
+            if outcome.ok:
+                return redirect(url_for("recommendation.case_notes", case_id=case_id))
+        status = 422
+    else:
+        form, status = NoteForm(formdata=None), 200
+    return render_template("recommendation/notes.html", case=case, notes=notes.notes_of(case), form=form,
+                           shown=screening.submitted_version(case)), status
 
 
 class _NothingChosen(Exception):

@@ -14,7 +14,7 @@ from ..campaigns.phases import Window, is_open
 from ..cases.snapshot import submitted_version
 from ..cases.workflow import can
 from . import queries
-from .forms import ConfirmForm, ReasonForm
+from .forms import ConfirmForm, NoteForm, ReasonForm
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,10 @@ def case_page(case, neighbours=None, number=None):
     if number is None:
         from .listing import case_numbers
         number = case_numbers(case.campaign).get(case.id, "")
+    from .notes import notes_of
     return render_template(
         "recommendation/case.html", **context(case), case_number=number, can=can, reason_form=ReasonForm(),
+        notes=notes_of(case), note_form=NoteForm(formdata=None),
         confirm_form=ConfirmForm(), quota_left=queries.quota_left(case.unit_id, case.campaign),
         window_open=is_open(case.campaign, Window.RECOMMENDATION), neighbours=neighbours)
 

@@ -42,6 +42,7 @@ NOT_EDIT_FORMS = {
     # Screening, assignment, review and results decisions.
     "recommendation.recommend": "recommends the case", "recommendation.return_case": "returns the case",
     "recommendation.unrecommend": "takes a recommendation back",
+    "recommendation.case_notes": "adds an internal note",
     "assignment.run": "proposes an assignment", "assignment.confirm": "confirms the assignment",
     "assignment.add": "adds a reviewer", "assignment.remove": "removes a reviewer",
     "experts.waive": "waives a conflict", "conflicts.replacement": "adds a replacement reviewer",

@@ -140,6 +140,7 @@ POLICY = {
     "recommendation.index": only(UNIT),
     "recommendation.export": only(UNIT),          # the unit's own list (its jurisdiction only)
     "recommendation.bulk": only(UNIT),            # acts only on the ticked cases of its jurisdiction
+    "recommendation.case_notes": only(UNIT, ADMIN, passes={"unit_case", "admin"}),   # internal notes
     "recommendation.show": CASE_UNIT,
     "recommendation.recommend": CASE_UNIT,
     "recommendation.unrecommend": CASE_UNIT,
