@@ -4,7 +4,7 @@ import re
 from flask_babel import lazy_gettext as _l
 
 from ..audit import record
-from ..auth.models import Role, User
+from ..auth.models import Role
 from ..auth.operations import ASSIGNABLE_ROLES, AccountError, role_problem
 from ..extensions import db
 from ..mail import in_both_languages, send_mail
@@ -39,10 +39,6 @@ def change_password(user, new_password):
         "on the sign-in page and tell the administrator.", name=user.name)))
 
 
-def _active_admins():
-    return db.session.scalar(db.select(db.func.count(User.id)).filter_by(role=Role.ADMIN, active=True))
-
-
 def _reason(reason):
     reason = (reason or "").strip()
     if not reason:
@@ -51,14 +47,13 @@ def _reason(reason):
 
 
 def deactivate(actor, user, reason):
-    """The user can no longer sign in, and every session of theirs ends at the next request."""
+    """The user can no longer sign in, and every session of theirs ends at the next request.
+    (An administrator never deactivates or demotes themselves, so one always remains.)"""
     reason = _reason(reason)
     if user.id == actor.id:
         raise AccountError(_l("You cannot deactivate your own account."))
     if not user.active:
         raise AccountError(_l("This account is already deactivated."))
-    if user.role is Role.ADMIN and _active_admins() <= 1:
-        raise AccountError(_l("This is the last active administrator; it cannot be deactivated."))
     user.active = False
     user.rotate_session()
     record(actor, "account.deactivated", user, reason=reason)
@@ -76,8 +71,7 @@ def change_role(actor, user, role, unit, reason):
     """Give `user` another role (and unit); their sessions end so that they start again in it."""
     reason = _reason(reason)
     if user.role is Role.ORGANIZATION:
-        raise AccountError(_l("An organization's account keeps its role; invite the person separately."),
-                           field="role")
+        raise AccountError(_l("An organization's account keeps its role; invite the person separately."))
     problem = role_problem(role, unit)
     if problem:
         raise AccountError(problem, field="unit_id" if role in ASSIGNABLE_ROLES else "role")
@@ -85,8 +79,6 @@ def change_role(actor, user, role, unit, reason):
         raise AccountError(_l("You cannot take the administrator role from yourself."), field="role")
     if role is user.role and unit is user.unit:
         raise AccountError(_l("This user already has this role."), field="role")
-    if user.role is Role.ADMIN and role is not Role.ADMIN and _active_admins() <= 1:
-        raise AccountError(_l("This is the last active administrator; its role cannot change."), field="role")
     changes = {"role": [user.role.value, role.value],
                "unit_id": [user.unit_id, unit.id if unit is not None else None]}
     user.role, user.unit = role, unit

@@ -134,7 +134,10 @@ def change_role(user_id):
         operations.change_role(current_user, user, Role(form.role.data), unit, form.reason.data)
     except auth_operations.AccountError as error:
         db.session.rollback()
-        getattr(form, error.field or "role").errors.append(error.message)
+        if error.field:
+            getattr(form, error.field).errors.append(error.message)
+        else:  # not about the form's values (the page may not even show the form)
+            flash(error.message, "error")
         return _manage_page(user, role_form=form, status=422)
     db.session.commit()
     flash(_l("The role is changed; the person signs in again to use it."), "success")
