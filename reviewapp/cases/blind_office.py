@@ -6,6 +6,13 @@ their relationships and content-type entries. Blanked: core properties (creator,
 title, keywords...) and the extended properties except a few neutral counts.
 Tracked-change authors become "Reviewer". Photos inside the package are
 re-encoded like any other photo, and embedded Office files are blinded in turn.
+
+Also removed: embedded objects other than Office packages (an OLE .doc or .bin
+keeps its own author and title, and the same .doc uploaded directly is refused),
+document variables, mail-merge data sources, data-connection strings and paths
+(`UID=…`, `C:\\Users\\…`), local paths of external links and other external
+targets (web addresses stay), and the alternative text, titles and names of
+pictures and shapes.
 """
 
 import io
@@ -46,15 +53,25 @@ _REMOVED_PART_NAMES = re.compile(
     r"^(docProps/custom\.xml|docProps/thumbnail\.[a-z]+|customXml/.*"
     r"|word/(comments[A-Za-z]*\d*|people)\.xml"
     r"|xl/comments\d*\.xml|xl/(threadedComments|persons|revisions)/.*"
-    r"|ppt/(commentAuthors|authors)\.xml|ppt/comments/.*)$",
+    r"|ppt/(commentAuthors|authors)\.xml|ppt/comments/.*"
+    r"|(word|xl|ppt)/embeddings/(?!.*\.(docx|xlsx|pptx)$).*)$",
     re.IGNORECASE,
 )
 # Last segment of relationship types whose targets are removed (external ones too, e.g. a template path).
 _REMOVED_RELATIONSHIP_TYPES = {
     "comments", "commentsExtended", "commentsIds", "commentsExtensible", "people", "threadedComment",
     "person", "commentAuthors", "authors", "custom-properties", "thumbnail", "customXml",
-    "attachedTemplate", "revisionHeaders", "usernames",
+    "attachedTemplate", "revisionHeaders", "usernames", "oleObject", "mailMergeSource", "mailMergeHeaderSource",
+    "recipientData",
 }  # fmt: skip
+# Elements removed wherever they appear (settings.xml): document variables and mail-merge sources.
+_REMOVED_ELEMENTS = {"docVars", "mailMerge"}
+# attribute local name -> neutral value, on data connections and query tables (xl/connections.xml...).
+_CONNECTION_ATTRIBUTES = {"connection": "", "command": "", "odcFile": "", "sourceFile": "", "url": "",
+                          "description": "", "credentialsFile": "", "singleSignOnId": "", "post": ""}
+# Pictures and shapes: Word's docPr, DrawingML's cNvPr (Word, Excel, PowerPoint).
+_DRAWING_PROPERTIES = {"docPr", "cNvPr"}
+_EXTERNAL_WEB = re.compile(r"^(https?|mailto):", re.IGNORECASE)
 _KEPT_APP_PROPERTIES = {
     "Application", "AppVersion", "DocSecurity", "ScaleCrop", "LinksUpToDate", "SharedDoc",
     "HyperlinksChanged", "Pages", "Words", "Characters", "CharactersWithSpaces", "Lines",
@@ -138,14 +155,20 @@ def _rewrite_relationships(parts: dict[str, bytes], removed: set[str]) -> dict[s
         root = ooxml.parse_xml(parts[rels_name])
         source = ooxml.source_part_of(rels_name)
         dropped = set()
+        changed = False
         for relationship in list(root):
             external = relationship.get("TargetMode") == "External"
             target = None if external else ooxml.resolve_target(source, relationship.get("Target", ""))
             if _relationship_kind(relationship) in _REMOVED_RELATIONSHIP_TYPES or target in removed:
                 dropped.add(relationship.get("Id"))
                 root.remove(relationship)
+            elif external and not _EXTERNAL_WEB.match(relationship.get("Target", "")):
+                # A linked workbook or file: its path names the user's folders (C:\\Users\\刘建国\\…).
+                relationship.set("Target", "external-file")
+                changed = True
         if dropped:
             removed_ids[source] = dropped
+        if dropped or changed:
             parts[rels_name] = _serialize(root)
     return removed_ids
 
@@ -193,10 +216,18 @@ def _neutralize_people(content: bytes, removed_ids: set[str]) -> bytes:
     for element in list(root.iter(etree.Element)):
         local_name = etree.QName(element).localname
         refers_to_removed = any(element.get(attribute) in removed_ids for attribute in reference_attributes)
-        if local_name in _COMMENT_ANCHORS or refers_to_removed:
+        if local_name in _COMMENT_ANCHORS or local_name in _REMOVED_ELEMENTS or refers_to_removed:
             _remove_with_empty_extension(element)
             changed = True
             continue
+        if local_name in _DRAWING_PROPERTIES:
+            changed |= _neutral_attributes(element, {"descr": "", "title": "", "name": f"Picture {element.get('id', '')}".strip()})
+        elif local_name in ("shape", "imagedata", "rect", "roundrect", "group", "oval"):  # VML
+            changed |= _neutral_attributes(element, {"alt": "", "title": "", "href": ""})
+        elif local_name in ("connection", "dbPr", "olapPr", "webPr", "textPr", "parameter", "queryTable"):
+            changed |= _neutral_attributes(element, _CONNECTION_ATTRIBUTES)
+            if local_name in ("connection", "queryTable"):  # named after the source by default
+                changed |= _neutral_attributes(element, {"name": f"Connection {element.get('id', '')}".strip()})
         for attribute in list(element.attrib):
             neutral = _PERSON_ATTRIBUTES.get(etree.QName(attribute).localname)
             if neutral is not None and element.get(attribute) != neutral:
@@ -209,6 +240,17 @@ def _neutralize_people(content: bytes, removed_ids: set[str]) -> bytes:
             element.set("name", "View")  # Excel names personal views after their owner
             changed = True
     return _serialize(root) if changed else content
+
+
+def _neutral_attributes(element: etree._Element, neutral: dict[str, str]) -> bool:
+    """Set the attributes named in `neutral` (by local name, any namespace) that carry a value; True if any changed."""
+    changed = False
+    for attribute in list(element.attrib):
+        value = neutral.get(etree.QName(attribute).localname)
+        if value is not None and element.get(attribute) not in ("", value):
+            element.set(attribute, value)
+            changed = True
+    return changed
 
 
 def _remove_with_empty_extension(element: etree._Element) -> None:

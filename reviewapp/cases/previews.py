@@ -1,8 +1,9 @@
 """Office evidence rendered to PDF by LibreOffice headless, in a background job.
 
-The blind copy is rendered (so the PDF carries no author properties either),
-with a fresh LibreOffice profile per run, a timeout, and no network where the
-system lets us drop it (a private network namespace).
+The blind copy is rendered (so the PDF carries no author properties either), with
+a fresh LibreOffice profile per run, a timeout, and no network where the system
+lets us drop it (a private network namespace). The PDF is then cleaned again like
+an uploaded one: experts get Office files only as this PDF.
 """
 import functools
 import os
@@ -81,15 +82,24 @@ def convert_to_pdf(data, extension, binary, timeout, parent=None):
 
 def render_office_preview(job, progress):
     """Job: render one Office evidence file (its blind copy) to a PDF preview."""
+    from .blind_pdf import blind_pdf
     from .evidence import read_stored
+    from .ooxml import ContentProblem
 
     evidence = db.session.get(Evidence, job.params["evidence_id"])
     if evidence is None or evidence.kind != "office":
         raise JobFailed(str(_l("The file no longer exists.")))
-    source = evidence.blind_storage_name or evidence.storage_name
+    source = evidence.blind_storage_name  # never the original: experts read this PDF
+    if not source:
+        raise JobFailed(str(_l("The file has no anonymous copy yet; upload it again.")))
     extension = source.rsplit(".", 1)[-1]
     pdf = convert_to_pdf(read_stored(source), extension, current_app.config["SOFFICE_BINARY"],
                          current_app.config["OFFICE_PREVIEW_TIMEOUT"], parent=work_folder(job.id))
+    try:  # the rendering carries what the package still had (alt text, titles): cleaned like any PDF
+        pdf = blind_pdf(pdf)
+    except ContentProblem as problem:
+        raise JobFailed(str(_l("The PDF rendering of this document could not be cleaned for the experts. "
+                               "Save the document again and upload the new copy."))) from problem
     name = f"{os.urandom(16).hex()}.pdf"
     storage().write(name, pdf)
     evidence.preview_storage_name = name

@@ -46,7 +46,7 @@ class BlindFile:
     kind: str
     caption: str
     download_name: str
-    viewable: bool            # photos and PDFs, and Office files once their PDF preview exists
+    viewable: bool            # photos and PDFs, and Office files once their cleaned PDF exists
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,8 @@ def evidence_files(case):
         number += 1
         extension = (item.blind_storage_name or "").rsplit(".", 1)[-1].lower()
         extension = extension if extension.isalnum() and len(extension) <= 5 else "bin"
+        if item.kind == "office":
+            extension = "pdf"  # experts get Office files only as their cleaned PDF
         name = f"{'photo' if item.kind == 'photo' else 'evidence'}-{number}.{extension}"
         viewable = item.kind in ("photo", "pdf") or bool(item.preview_storage_name)
         out.append((BlindFile(number, item.kind, redact(captions[item.id]), name, viewable), item))

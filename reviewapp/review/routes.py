@@ -217,7 +217,12 @@ def view_file(token, number):
 @bp.get("/<token>/files/<int:number>/download")
 @allow(Role.EXPERT, check=assigned)
 def download_file(token, number):
+    """The blind copy; an Office file only as its cleaned PDF, never the package itself (embedded
+    parts, paths and names a cleaner may miss travel with a .docx, not with its rendering)."""
     blind, item = _file(token, number)
+    if item.kind == "office":
+        return send_stored_file(item.preview_storage_name, "application/pdf", DOWNLOAD_POLICY, blind.download_name,
+                                as_attachment=True)
     return send_stored_file(item.blind_storage_name, item.mime or "application/octet-stream", DOWNLOAD_POLICY,
                             blind.download_name, as_attachment=True)
 

@@ -251,3 +251,131 @@ def test_pdf_hidden_parts_never_reach_the_expert(app, applicant, org_client, dra
             raw = pdf.pages[0].images["/Im1"].read_raw_bytes()
             assert raw.count(b"\xff\xd8") == 1 and raw.endswith(b"\xff\xd9")   # the appended image is gone
             assert image.as_pil_image().size == (40, 30)                            # the photo still shows
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+R_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+WP_NS = ('xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+         'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+         'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"')
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+WORD_MAIN = "openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def legacy_doc():
+    """An OLE compound file like Word 97's .doc, whose summary stream names its author and title."""
+    return (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+            + "\x05SummaryInformation 作者 刘建国 标题 北京市朝阳区社会体育指导员协会".encode("utf-16-le") + b"\x00" * 256)
+
+
+def docx_with_hidden_parts():
+    """Visible text that names nobody; an embedded .doc, document variables, a mail merge source,
+    a picture with alt text and title, and a custom XML part, each naming the applicant."""
+    from tests.cases.test_blind import build_package, relationships
+    photo = io.BytesIO()
+    picture().save(photo, "JPEG")
+    document = (
+        f'<w:document {W_NS} {R_NS} {WP_NS}><w:body>'
+        '<w:p><w:r><w:t>社区健身志愿服务年度总结。</w:t></w:r></w:p>'
+        '<w:p><w:r><w:drawing><wp:inline><wp:extent cx="914400" cy="609600"/>'
+        f'<wp:docPr id="1" name="北京市朝阳区社会体育指导员协会合影.jpg" descr="刘建国在朝阳区社体协会活动现场" title="王丽 摄"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+        '<pic:nvPicPr><pic:cNvPr id="0" name="朝阳区社体协会.jpg" descr="刘建国"/><pic:cNvPicPr/></pic:nvPicPr>'
+        '<pic:blipFill><a:blip r:embed="rId3"/></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/>'
+        '<a:ext cx="914400" cy="609600"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr></pic:pic>'
+        '</a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>'
+        '<w:p><w:r><w:object><v:shape id="_x0000_i1025" style="width:60pt;height:40pt" alt="刘建国的附件">'
+        '<v:imagedata r:id="rId3" o:title="北京市朝阳区社会体育指导员协会"/></v:shape>'
+        '<o:OLEObject Type="Embed" ProgID="Word.Document.8" ShapeID="_x0000_i1025" DrawAspect="Icon" '
+        'ObjectID="_1" r:id="rId4"/></w:object></w:r></w:p>'
+        '</w:body></w:document>')
+    settings = (f'<w:settings {W_NS} {R_NS}><w:mailMerge><w:mainDocumentType w:val="formLetters"/>'
+                '<w:connectString w:val="Provider=Microsoft.ACE.OLEDB.12.0;User ID=org1;Data Source=C:\\Users\\刘建国\\Desktop\\名单.xlsx"/>'
+                '<w:query w:val="SELECT * FROM `朝阳区社体协会$`"/><w:dataSource r:id="rId1"/></w:mailMerge>'
+                '<w:docVars><w:docVar w:name="申报单位" w:val="北京市朝阳区社会体育指导员协会"/>'
+                '<w:docVar w:name="联系人" w:val="王丽 UID=org1"/></w:docVars></w:settings>')
+    members = {
+        "word/document.xml": document,
+        "word/_rels/document.xml.rels": relationships(
+            ("rId2", REL + "settings", "settings.xml", ""), ("rId3", REL + "image", "media/image1.jpeg", ""),
+            ("rId4", REL + "oleObject", "embeddings/Microsoft_Word_97_-_2003_Document.doc", "")),
+        "word/settings.xml": settings,
+        "word/_rels/settings.xml.rels": relationships(
+            ("rId1", REL + "mailMergeSource", "file:///C:/Users/刘建国/Desktop/名单.xlsx", ' TargetMode="External"')),
+        "word/media/image1.jpeg": photo.getvalue(),
+        "word/embeddings/Microsoft_Word_97_-_2003_Document.doc": legacy_doc(),
+        "customXml/item1.xml": f"<申报><单位>{ORG}</单位><联系人>刘建国</联系人></申报>",
+    }
+    overrides = {"word/document.xml": WORD_MAIN,
+                 "word/settings.xml": "openxmlformats-officedocument.wordprocessingml.settings+xml"}
+    return build_package(members, overrides, [(REL + "officeDocument", "word/document.xml")])
+
+
+def xlsx_with_hidden_parts():
+    """A workbook linked to another one on the applicant's desktop and fed by a data connection."""
+    from tests.cases.test_blind import build_package, relationships
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    workbook = (f'<workbook {ns} {R_NS}><sheets><sheet name="汇总" sheetId="1" r:id="rId1"/></sheets>'
+                '<externalReferences><externalReference r:id="rId3"/></externalReferences></workbook>')
+    sheet = (f'<worksheet {ns}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>活动次数</t></is></c>'
+             '<c r="B1"><v>48</v></c></row></sheetData></worksheet>')
+    connections = (f'<connections {ns}><connection id="1" name="朝阳区社体协会名单" description="刘建国维护" type="1" '
+                   'odcFile="C:\\Users\\刘建国\\Documents\\我的数据源\\朝阳区社体协会.odc" refreshedVersion="6">'
+                   '<dbPr connection="DSN=org1;UID=org1@example.cn;PWD=secret;DBQ=C:\\Users\\刘建国\\Desktop\\北京市朝阳区社会体育指导员协会.accdb" '
+                   'command="SELECT * FROM 志愿者"/></connection></connections>')
+    external = (f'<externalLink {ns} {R_NS}><externalBook r:id="rId1"><sheetNames><sheetName val="Sheet1"/>'
+                '</sheetNames></externalBook></externalLink>')
+    members = {
+        "xl/workbook.xml": workbook,
+        "xl/_rels/workbook.xml.rels": relationships(
+            ("rId1", REL + "worksheet", "worksheets/sheet1.xml", ""),
+            ("rId2", REL + "connections", "connections.xml", ""),
+            ("rId3", REL + "externalLink", "externalLinks/externalLink1.xml", "")),
+        "xl/worksheets/sheet1.xml": sheet,
+        "xl/connections.xml": connections,
+        "xl/externalLinks/externalLink1.xml": external,
+        "xl/externalLinks/_rels/externalLink1.xml.rels": relationships(
+            ("rId1", REL + "externalLinkPath", "file:///C:\\Users\\刘建国\\Desktop\\北京市朝阳区社会体育指导员协会\\台账.xlsx",
+             ' TargetMode="External"')),
+    }
+    overrides = {
+        "xl/workbook.xml": "openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+        "xl/worksheets/sheet1.xml": "openxmlformats-officedocument.spreadsheetml.worksheet+xml",
+        "xl/connections.xml": "openxmlformats-officedocument.spreadsheetml.connections+xml",
+        "xl/externalLinks/externalLink1.xml": "openxmlformats-officedocument.spreadsheetml.externalLink+xml",
+    }
+    return build_package(members, overrides, [(REL + "officeDocument", "xl/workbook.xml")])
+
+
+def package_leaks(data):
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        text = "\n".join(archive.read(name).decode("utf-8", "replace") + "\n" + name for name in archive.namelist())
+        blobs = [archive.read(name) for name in archive.namelist()]
+    return [secret for secret in SECRETS if secret in text or contains(blobs, secret)]
+
+
+@pytest.mark.parametrize("build", [docx_with_hidden_parts, xlsx_with_hidden_parts])
+def test_office_cleaner_removes_embedded_objects_links_connections_variables_and_alt_text(build):
+    from reviewapp.cases.blind import make_blind_copy
+    original = build()
+    assert len(package_leaks(original)) >= 3
+    blind = make_blind_copy(original, "office", "report")
+    assert package_leaks(blind) == []
+
+
+@pytest.mark.parametrize("name, build", [("总结.docx", docx_with_hidden_parts), ("台账.xlsx", xlsx_with_hidden_parts)])
+def test_office_evidence_reaches_the_expert_only_as_a_cleaned_pdf(app, applicant, org_client, draft, name, build):
+    response = upload(org_client, draft, (name, build()))
+    assert response.status_code == 302, response.get_data(as_text=True)[:400]
+    item = db.session.scalar(db.select(Evidence).filter_by(case_id=draft.id))
+    assert item.kind == "office" and item.preview_storage_name, "LibreOffice rendered the blind copy"
+    responses = expert_files(app, draft)
+    assert len(responses) == 2                                   # view and download: both the PDF
+    for url, r in responses.items():
+        assert r.status_code == 200 and r.get_data().startswith(b"%PDF-"), url
+        assert not r.get_data().startswith(b"PK") and r.mimetype == "application/pdf"
+        assert pdf_leaks(r.get_data()) == [], url
+    download = next(r for url, r in responses.items() if url.endswith("/download"))
+    assert download.headers["Content-Disposition"] == "attachment; filename=evidence-1.pdf"

@@ -42,8 +42,13 @@ def test_the_conversion_works_in_the_jobs_own_folder_and_leaves_nothing(app, org
     # A stand-in for LibreOffice that notes where it was run and writes a minimal PDF.
     where = tmp_path / "ran-in.txt"
     fake = tmp_path / "soffice"
+    import pikepdf
+    minimal = tmp_path / "minimal.pdf"
+    with pikepdf.new() as pdf:  # a real PDF: the rendering is cleaned like an upload afterwards
+        pdf.add_blank_page()
+        pdf.save(minimal)
     fake.write_text("#!/bin/sh\npwd > %s\nfor last; do :; done\nmkdir -p out\n"
-                    "printf '%%s' '%%PDF-1.4 fake' > out/document.pdf\n" % where)
+                    "cp %s out/document.pdf\n" % (where, minimal))
     fake.chmod(0o755)
     app.config["SOFFICE_BINARY"] = str(fake)
     upload(org_client, draft, ("sheet.xlsx", (SAMPLES / "sheet_app_properties.xlsx").read_bytes()))
