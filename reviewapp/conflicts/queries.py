@@ -4,6 +4,7 @@ An assignment is *ended* by a conflict of interest when a decline of kind "confl
 exists for its case and expert (review/models.ReviewDecline): the review queue, the
 access checks and the assignment problem all leave it out.
 """
+import hmac
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists
@@ -40,7 +41,6 @@ def ended_assignments_of(expert_id):
 
 def ended_by_token(user, token):
     """Is `token` the review token of one of the user's assignments that a conflict ended?"""
-    import hmac
     from ..review.queries import TOKEN_LENGTH, token_for
     if not token or len(token) != TOKEN_LENGTH:
         return False

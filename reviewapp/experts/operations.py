@@ -56,7 +56,8 @@ def update_expert(actor, profile, values):
     after = _snapshot(profile)
     record(actor, "expert.updated", profile,
            changes={k: [before[k], after[k]] for k in after if before[k] != after[k]})
-    if profile.user is not None and (before["province"], before["affiliation"]) != (after["province"], after["affiliation"]):
+    moved = (before["province"], before["affiliation"]) != (after["province"], after["affiliation"])
+    if profile.user is not None and moved:
         # A new province or affiliation may put the expert in conflict with cases they review.
         assignments = db.session.scalars(db.select(ReviewAssignment).filter_by(expert_id=profile.user.id)).all()
         end_conflicted_assignments(actor, assignments, str(_l("The expert's profile changed.")))

@@ -145,7 +145,7 @@ def decline_assignment(actor, assignment, kind, reason):
         declare_conflict(actor, case, actor, reason)
         decline = db.session.scalar(db.select(ReviewDecline).filter_by(
             case_id=case.id, expert_id=actor.id, kind=DeclineKind.CONFLICT))
-        record(actor, "review.conflict", decline, changes={"assignment": assignment.id, "case": case.id},
+        record(actor, "review.conflict", decline or case, changes={"assignment": assignment.id, "case": case.id},
                reason=reason or None)
         return decline
     if review is not None and review.submitted:

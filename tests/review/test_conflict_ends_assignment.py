@@ -185,3 +185,23 @@ def test_eligible_count_leaves_out_a_started_review_in_conflict_that_was_never_e
     messages = [str(reason.message) for reason in result.explanation]
     assert any(f"Case {setup.case.id} needs 2 reviewers but only 0 experts are eligible" in m for m in messages), \
         messages
+
+
+def test_a_profile_change_that_makes_a_rule_apply_ends_the_assignment(app, setup, expert_client):
+    """Detected conflicts end assignments too: the administrator records that the expert now
+    works for the applicant (its affiliation), and the expert loses the case at once."""
+    from reviewapp.experts.operations import PROFILE_FIELDS, update_expert
+    _profiles(setup)
+    _draft(setup, 0)
+    admin = make_user("admin")
+    profile = db.session.scalar(db.select(ExpertProfile).filter_by(email=setup.experts[0].email))
+    values = {name: getattr(profile, name) for name in PROFILE_FIELDS}
+    update_expert(admin, profile, {**values, "affiliation": "北京市示例体育协会"})
+    db.session.commit()
+    _expert_loses_the_case(expert_client, setup.assignments[0])
+    # The other expert's profile edit that changes nothing relevant ends nothing.
+    other = db.session.scalar(db.select(ExpertProfile).filter_by(email=setup.experts[1].email))
+    update_expert(admin, other, {**{name: getattr(other, name) for name in PROFILE_FIELDS}, "max_load": 3})
+    db.session.commit()
+    still = sign_in_as(app.test_client(), setup.experts[1])
+    assert still.get(f"/review/{token(setup.assignments[1])}").status_code == 200

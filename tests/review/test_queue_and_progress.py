@@ -59,7 +59,8 @@ def test_declining_for_a_conflict_gives_the_case_back(app, setup, expert_client)
     assert decline.kind.value == "conflict" and decline.expert_id == setup.experts[0].id
     conflict = db.session.scalar(db.select(Conflict))
     assert conflict.source is ConflictSource.EXPERT and conflict.case_id == setup.case.id
-    assert expert_client.get(url).status_code == 404
+    refused = expert_client.get(url)  # the expert knows the case: told why, not "not found"
+    assert refused.status_code == 403 and "a conflict of interest was recorded" in refused.get_data(as_text=True)
     assert "No case is assigned to you" in expert_client.get("/review/").get_data(as_text=True)
     admin = sign_in_as(app.test_client(), make_user("admin"))
     progress = admin.get(f"/review/campaigns/{setup.campaign.id}/progress").get_data(as_text=True)
