@@ -15,6 +15,7 @@ import re
 from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import BigInteger, Integer, SmallInteger, String, inspect
+from sqlalchemy.types import NullType
 from werkzeug.routing import IntegerConverter
 from wtforms import DecimalField, IntegerField
 from wtforms.fields.core import UnboundField
@@ -87,7 +88,8 @@ def _column_validator(column, field_class):
     numeric = issubclass(field_class, (IntegerField, DecimalField))
     if isinstance(column.type, String) and column.type.length and not numeric:
         return Length(max=column.type.length, message=_l("At most %(max)d characters.", max=column.type.length))
-    bounds = integer_range(column.type)
+    # A foreign key's type comes from the row it names, perhaps not known yet: an id.
+    bounds = INT32 if isinstance(column.type, NullType) and column.foreign_keys else integer_range(column.type)
     if bounds and numeric:
         return NumberRange(min=bounds[0], max=bounds[1], message=_l(
             "Enter a whole number between %(min)d and %(max)d.", min=bounds[0], max=bounds[1]))
@@ -96,7 +98,8 @@ def _column_validator(column, field_class):
 
 def limits_from(*models, **columns):
     """Class decorator: each field named like a column of `models` (or mapped by `columns`,
-    field name -> column) also checks that column's bound, so what passes the form fits it."""
+    field name -> column) also checks that column's bound, so what passes the form fits it.
+    A field's own number range is narrowed to the column's; its message stays if it still holds."""
     def decorate(form_class):
         found = {}
         for model in models:
@@ -104,17 +107,32 @@ def limits_from(*models, **columns):
         found.update(columns)
         for name in dir(form_class):
             unbound = getattr(form_class, name, None)
-            if not isinstance(unbound, UnboundField) or name not in found:
-                continue
-            validator = _column_validator(found[name], unbound.field_class)
-            if validator is None:
-                continue
-            if len(unbound.args) > 1:  # validators given by position
-                unbound.args = (unbound.args[0], [*unbound.args[1], validator], *unbound.args[2:])
-            else:
-                unbound.kwargs["validators"] = [*unbound.kwargs.get("validators", ()), validator]
+            if isinstance(unbound, UnboundField) and name in found:
+                _bound(unbound, _column_validator(found[name], unbound.field_class))
         return form_class
     return decorate
+
+
+def _bound(unbound, validator):
+    if validator is None:
+        return
+    positional = len(unbound.args) > 1
+    validators = list(unbound.args[1] if positional else unbound.kwargs.get("validators", ()))
+    own = next((v for v in validators if type(v) is type(validator)), None)
+    if isinstance(validator, NumberRange) and own is not None:
+        low = validator.min if own.min is None else max(own.min, validator.min)
+        high = validator.max if own.max is None else min(own.max, validator.max)
+        if (low, high) != (own.min, own.max):
+            validators[validators.index(own)] = NumberRange(min=low, max=high, message=_l(
+                "Enter a whole number between %(min)d and %(max)d.", min=low, max=high))
+    elif isinstance(validator, Length) and own is not None and own.max != -1 and own.max <= validator.max:
+        pass  # the form's own limit is stricter
+    else:
+        validators.append(validator)
+    if positional:
+        unbound.args = (unbound.args[0], validators, *unbound.args[2:])
+    else:
+        unbound.kwargs["validators"] = validators
 
 
 def column_lengths(model):

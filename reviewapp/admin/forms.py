@@ -4,10 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
 from wtforms.validators import Email, Optional
 
-from ..auth.models import Role
+from ..auth.models import Invitation, Role
 from ..forms_common import max_length, required
+from ..input_limits import limits_from
 
 
+@limits_from(Invitation)
 class InvitationForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[required(), Email(message=_l("Enter a valid e-mail address."))])
     name = StringField(_l("Name"), validators=[required(), max_length(120)])

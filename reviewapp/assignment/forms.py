@@ -5,6 +5,8 @@ from wtforms import BooleanField, DecimalField, IntegerField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from ..forms_common import required
+from ..input_limits import limits_from
+from .models import ReviewAssignment
 
 EVENNESS_CHOICES = [
     ("tiebreak", _l("Even load among the best assignments (never costs affinity)")),
@@ -26,6 +28,7 @@ class RunForm(FlaskForm):
     fairness = BooleanField(_l("Fairness floor: raise the worst-off case first, then the total"))
 
 
+@limits_from(ReviewAssignment)
 class AddReviewerForm(FlaskForm):
     # A number, not a list: a campaign may hold thousands of cases (the table shows each number).
     case_id = IntegerField(_l("Case number"), validators=[required()])

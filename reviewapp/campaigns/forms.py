@@ -8,6 +8,8 @@ from wtforms import (BooleanField, DateTimeLocalField, DecimalField, FieldList, 
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 
 from ..forms_common import max_length, required
+from ..input_limits import limits_from
+from .models import Campaign, Criterion, Theme
 from .rubric import LevelsError, parse_levels
 
 _DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -17,6 +19,7 @@ def _window_field(label):
     return DateTimeLocalField(label, format=_DATETIME_FORMAT, validators=[required()])
 
 
+@limits_from(Theme)
 class ThemeForm(Form):
     """One theme row; `id` ties the row to its saved theme, so a rename keeps its cases."""
     id = HiddenField()
@@ -29,6 +32,7 @@ class ThemeForm(Form):
         return not ((self.name_zh.data or "").strip() or (self.name_en.data or "").strip())
 
 
+@limits_from(Criterion)
 class CriterionForm(Form):
     id = HiddenField()
     key = StringField(_l("Key"), validators=[Optional(), Regexp(r"^[a-z_]{1,40}$", message=_l(
@@ -46,6 +50,7 @@ class CriterionForm(Form):
         return not (self.key.data or self.name_zh.data or self.name_en.data)
 
 
+@limits_from(Campaign)
 class CampaignForm(FlaskForm):
     version = HiddenField()
     year = IntegerField(_l("Year"), validators=[required(), NumberRange(min=2000, max=2100)])

@@ -21,8 +21,10 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms_common import max_length, required
+from ..input_limits import limits_from
 from .activity_log import parse_date
 from .checks import SUMMARY_MAX
+from .models import ActivityLogEntry, Case, Evidence
 from .reference import (
     ACTIVITY_MODES,
     FIGURES,
@@ -80,6 +82,7 @@ for _attribute, _label in NARRATIVE_SECTIONS:
 for _attribute, _label in FIGURES:
     setattr(CaseForm, _attribute, IntegerField(_label, validators=[
         Optional(), NumberRange(min=0, max=10**12, message=_l("Enter a whole number, 0 or more."))]))
+limits_from(Case)(CaseForm)  # after the loops: the figures are bounded by their columns too
 
 
 def case_values(form):
@@ -109,6 +112,7 @@ def _date_cell(form, field):
         raise ValidationError(_l("Write the date like 2024-06-15 or 2024年6月15日."))
 
 
+@limits_from(ActivityLogEntry)
 class ActivityForm(FlaskForm):
     host_unit = StringField(_l("Host unit"), validators=[max_length(200)])
     name = StringField(_l("Activity name"), validators=[required(), max_length(200)])
@@ -135,6 +139,7 @@ class ImportForm(FlaskForm):
                        "活动名称, 活动简介, 举办方式, 举办时间, 联系人, 联系方式, 备注 (or their English names)."))
 
 
+@limits_from(Evidence)
 class UploadForm(FlaskForm):
     files = MultipleFileField(_l("Files"), description=_l(
         "Photos (JPEG, PNG, WebP), PDF, Word, Excel or PowerPoint (.docx, .xlsx, .pptx). You can choose "
@@ -143,11 +148,13 @@ class UploadForm(FlaskForm):
                           description=_l("Optional; you can also add a caption to each file later."))
 
 
+@limits_from(Evidence)
 class LinkForm(FlaskForm):
     url = StringField(_l("Video link"), validators=[required(), max_length(500)],
                       description=_l("A link to a video on a video site (http:// or https://)."))
     caption = StringField(_l("Caption"), validators=[max_length(300)])
 
 
+@limits_from(Evidence)
 class CaptionForm(FlaskForm):
     caption = StringField(_l("Caption"), validators=[max_length(300)])

@@ -9,8 +9,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..assignment.affinity import Bid as BidLevel
 from ..forms_common import max_length, required
+from ..input_limits import limits_from
 from ..organizations.reference import province_choices
-from .models import BID_LABELS
+from .models import BID_LABELS, Conflict, ExpertProfile
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -18,6 +19,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+@limits_from(ExpertProfile)
 class ExpertForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[required(), Email(message=_l("Enter a valid e-mail address."))])
     name = StringField(_l("Name"), validators=[required(), max_length(120)])
@@ -45,6 +47,7 @@ class ImportForm(FlaskForm):
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired(message=_l("Choose a file."))])
 
 
+@limits_from(Conflict)
 class DeclareConflictForm(FlaskForm):
     case_id = IntegerField(_l("Case number"), validators=[required()])
     expert_id = SelectField(_l("Expert"), coerce=int, validators=[required()])
