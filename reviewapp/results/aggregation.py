@@ -36,6 +36,7 @@ import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from .calibration import DEFAULT_RIDGE, Calibration, calibrate
@@ -198,6 +199,14 @@ def rank_results(results: Iterable[CaseResult], submitted_at: Mapping[Hashable, 
     return [replace(r, rank=i) for i, r in enumerate(ordered, start=1)]
 
 
+@lru_cache(maxsize=2)
+def _calibration(observations: tuple, method: str, ridge: float) -> Calibration:
+    """The calibration of these exact reviews, kept for the next call: choosing the model costs
+    seconds on a large campaign, and another disagreement threshold (the results pages cache
+    one ranking per threshold) or the reviewers page asks for the same one again."""
+    return calibrate(observations, method, ridge=ridge)
+
+
 def aggregate(
     reviews: Iterable[Review],
     rubric: Rubric = DEFAULT_RUBRIC,
@@ -215,7 +224,7 @@ def aggregate(
     """
     observations = review_totals(reviews, rubric)
     threshold = 0.3 * rubric.width if disagreement_threshold is None else float(disagreement_threshold)
-    cal = calibrate(observations, method, ridge=ridge)
+    cal = _calibration(tuple(observations), method, ridge)
     per_case: dict[Hashable, dict[Hashable, float]] = defaultdict(dict)
     residuals: dict[Hashable, list[float]] = defaultdict(list)
     for case_id, expert_id, total in observations:

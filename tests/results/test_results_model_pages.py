@@ -104,3 +104,21 @@ def test_compressors_and_spreaders_get_the_scale_model_on_the_pages(app):
     for e in range(6):
         planted = (0.4, 1.0, 1.8)[e % 3]
         assert (scale_of[f"Rater {e}"] < 0.8) == (planted < 1) and (scale_of[f"Rater {e}"] > 1.3) == (planted > 1)
+
+
+def test_another_threshold_or_the_reviewers_page_reuses_the_calibration(app, example, monkeypatch):
+    from reviewapp.results import aggregation
+    calls = []
+    real = aggregation.calibrate
+    monkeypatch.setattr(aggregation, "calibrate", lambda *args, **kwargs: calls.append(1) or real(*args, **kwargs))
+    aggregation._calibration.cache_clear()
+    assert "Flagged as disagreements: 1 of 3 cases" in _page(example.admin, example.campaign, "?threshold=3")
+    assert "Flagged as disagreements: 0 of 3 cases" in _page(example.admin, example.campaign, "?threshold=4.5")
+    example.admin.get(f"/results/campaigns/{example.campaign.id}/reviewers")
+    assert len(calls) == 1
+    # A new review is new input: calibrated again.
+    org = make_organization(name="示例协会E", email="orgE@example.cn", province="hubei").organization
+    _submit(make_case(example.campaign, org, "案例E", "内容"), example.experts[0], 6)
+    db.session.commit()
+    assert "Flagged as disagreements: 1 of 4 cases" in _page(example.admin, example.campaign, "?threshold=3")
+    assert len(calls) == 2
