@@ -257,11 +257,12 @@ def _pool_expert(expert_id):
     return next((e for e in all_experts() if e.id == expert_id), None)
 
 
-def _pair_affinity(campaign, case, expert):
-    bid = None
-    if campaign.bidding_enabled:
-        bid = db.session.scalar(db.select(Bid.level).filter_by(case_id=case.id, expert_id=expert.id))
-    return affinity([t.name_zh for t in case.themes], expert.themes, bid)
+def _case_affinities(campaign, case, experts):
+    """{expert id: affinity with `case`}: the case's themes and bids read once."""
+    themes = [t.name_zh for t in case.themes]
+    bids = dict(db.session.execute(db.select(Bid.expert_id, Bid.level).filter_by(case_id=case.id)).all()) \
+        if campaign.bidding_enabled else {}
+    return {expert.id: affinity(themes, expert.themes, bids.get(expert.id)) for expert in experts}
 
 
 def _people(expert_ids):
@@ -296,7 +297,7 @@ def add_reviewer(actor, campaign, case_id, expert_id):
     if reasons:
         raise AssignmentRefused([reason.message for reason in reasons])
     row = ReviewAssignment(campaign_id=campaign.id, case_id=case_id, expert_id=expert_id,
-                           affinity=_pair_affinity(campaign, case, expert))
+                           affinity=_case_affinities(campaign, case, [expert])[expert.id])
     db.session.add(row)
     db.session.flush()
     record(actor, "assignment.added", row, changes={"case_id": case_id, "expert_id": expert_id})
@@ -320,7 +321,8 @@ def add_extra_reviewer(actor, campaign, case):
     counts = loads(campaign)
     on_case = set(db.session.scalars(db.select(ReviewAssignment.expert_id).filter_by(case_id=case.id)))
     conflicts = active_conflict_pairs([case], _people([e.id for e in experts]))
-    candidates = [(-_pair_affinity(campaign, case, e), counts.get(e.id, 0), e.id, e) for e in experts
+    affinities = _case_affinities(campaign, case, experts)
+    candidates = [(-affinities[e.id], counts.get(e.id, 0), e.id, e) for e in experts
                   if e.id not in on_case and (case.id, e.id) not in conflicts and counts.get(e.id, 0) < e.max_load]
     if not candidates:
         raise AssignmentRefused([_l("No expert can take this case: every other expert is in conflict, "

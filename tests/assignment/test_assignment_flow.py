@@ -16,9 +16,9 @@ from tests.recommendation.data import make_case, make_expert, make_org, make_uni
 PROVINCES = ["beijing", "shanghai", "hunan", "sichuan"]
 
 
-def _pool(n_cases=8, n_experts=6, cap=5, k=3, direct=1):
-    campaign = make_campaign(reviewers_per_case=k, allow_direct_submission=True)
-    units = {p: make_unit(f"{p}体育局", p) for p in PROVINCES}
+def _pool(n_cases=8, n_experts=6, cap=5, k=3, direct=1, slug="2026"):
+    campaign = make_campaign(reviewers_per_case=k, allow_direct_submission=True, slug=slug)
+    units = {p: make_unit(f"{p}体育局{slug}", p) for p in PROVINCES}
     cases = []
     for i in range(n_cases):
         province = PROVINCES[i % len(PROVINCES)]

@@ -156,3 +156,26 @@ def test_run_options_are_validated_and_recorded(app, login_as, weight, fairness)
         assert run.evenness == "tradeoff" and run.balance_weight == 5 and run.fairness
     else:
         assert "Give a number from 0 to 1000." in html and run is None
+
+
+def _statements(action):
+    from tests.perf.test_query_counts import counting
+    with counting() as statements:
+        action()
+    return len(statements)
+
+
+def test_a_run_and_the_page_issue_as_many_statements_for_3n_cases_as_for_n(app, login_as):
+    """One query per table, no lazy load per case, expert or pair."""
+    client, _admin = login_as("admin")
+    counts = []
+    for n in (4, 12):
+        campaign, _cases, _experts = _pool(n_cases=n, n_experts=n, cap=6, slug=f"size-{n}")
+        run = _statements(lambda: (run_assignment(None, campaign), db.session.commit()))
+        page = _statements(lambda: client.get(f"/assignment/campaigns/{campaign.id}"))
+        counts.append((run, page))
+        for row in _rows(campaign):
+            db.session.delete(row)
+        db.session.commit()
+    (run_small, page_small), (run_large, page_large) = counts
+    assert run_large - run_small <= 2 and page_large - page_small <= 2, counts
