@@ -115,7 +115,8 @@ class Calibration:
     choice: ModelChoice | None = None
 
     def predict(self, case_id, expert_id) -> float:
-        """The value the model expects from the expert on the case (the case must be known)."""
+        """The value the additive, scale or none model expects from the expert on the case (the
+        case must be known; an unknown expert is taken as average)."""
         quality = self.case_scores[case_id]
         scale = self.expert_scale.get(expert_id, 1.0) if self.method == "scale" else 1.0
         return quality + self.expert_bias.get(expert_id, 0.0) + (scale - 1.0) * (quality - self.center)
@@ -311,7 +312,8 @@ def heldout_errors(observations, *, ridge: float = DEFAULT_RIDGE, folds: int = F
         # Errors are compared to a few decimals: the folds need not converge as tightly.
         fit = solve_scale(sub.ci, sub.ej, sub.y, quality, bias, comp, ridge=ridge, tolerance=1e-6)
         q = fit.quality[cases]
-        predictions["scale"] = q + np.where(seen, fit.offset[experts] + (fit.scale[experts] - 1.0) * (q - fit.center), 0.0)
+        effect = fit.offset[experts] + (fit.scale[experts] - 1.0) * (q - fit.center)
+        predictions["scale"] = q + np.where(seen, effect, 0.0)
         for name, predicted_values in predictions.items():
             squared[name] += float(np.sum((values - predicted_values) ** 2))
         predicted += len(values)

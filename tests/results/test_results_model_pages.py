@@ -57,7 +57,8 @@ def test_a_score_beyond_the_scale_is_bounded_and_noted(app, example):
     html = _page(example.admin, example.campaign)
     assert re.findall(r'<tr id="case-(\d+)"', html)[0] == str(case_d.id)
     cell = _cells(html, "calibrated")[case_d.id]
-    assert cell.startswith("10.00<abbr class=\"bounded\"") and "The model put this case at 10.89, outside the scale" in cell
+    assert cell.startswith('10.00<abbr class="bounded"')
+    assert "The model put this case at 10.89, outside the scale" in cell
     assert sum('class="bounded"' in v for v in _cells(html, "calibrated").values()) == 1
     assert "Calibrated scores the model put outside the rubric's scale (0 to 10): 1." in html
 
@@ -97,7 +98,8 @@ def test_compressors_and_spreaders_get_the_scale_model_on_the_pages(app):
     assert 'data-model="scale"' in selection
 
     reviewers = html_lib.unescape(admin.get(f"/results/campaigns/{campaign.id}/reviewers").get_data(as_text=True))
-    assert "Scale (1 = like the panel)" in reviewers and "Reliability weight" in reviewers and "squeeze cases together" in reviewers
+    assert "Scale (1 = like the panel)" in reviewers and "Reliability weight" in reviewers
+    assert "squeeze cases together" in reviewers
     scale_of = {name: float(v) for name, v in re.findall(
         r"<tr><td>(Rater \d)</td>.*?<td class=\"scale\">([\d.]+)</td>", reviewers, re.DOTALL)}
     assert len(scale_of) == 6
