@@ -64,14 +64,22 @@ def save_foreword(actor, campaign, foreword_zh, foreword_en):
     return campaign
 
 
-def announce_results(actor, campaign):
+def announce_results(actor, campaign, override_reason=None):
     """Publish the campaign's results: selected cases become published (with a
     certificate and a gallery entry), `published_at` is set, and every
     organization with a submitted case is told its outcome by e-mail.
 
-    Not-selected cases keep their state. Returns the published cases."""
+    Refused while reviews are open or pending (announce_guard.py) unless
+    `override_reason` says why to go ahead. Not-selected cases keep their state.
+    Returns the published cases."""
     if campaign.published_at is not None:
         raise PublishingError(_l("The results of this campaign have already been published."))
+    from .announce_guard import announce_blockers
+    blockers = announce_blockers(campaign)
+    override_reason = (override_reason or "").strip()
+    if blockers and not override_reason:
+        raise PublishingError(" ".join(str(b) for b in blockers) + " " + str(_l(
+            "Wait until every review is in, or give a reason to publish anyway.")))
     selected = db.session.scalars(db.select(Case).filter(
         Case.campaign_id == campaign.id, Case.state == CaseState.SELECTED).order_by(Case.id)).all()
     if not selected:
@@ -81,7 +89,10 @@ def announce_results(actor, campaign):
         transition(case, "publish", actor)
         issue_certificate(case)
         index_case(case)
-    record(actor, "campaign.published", campaign, changes={"published_cases": len(selected)})
+    changes = {"published_cases": len(selected)}
+    if blockers:  # published anyway: what was still open, and (as the reason) why
+        changes["despite"] = [str(blocker) for blocker in blockers]
+    record(actor, "campaign.published", campaign, changes=changes, reason=override_reason or None)
     db.session.flush()
     notify_organizations(campaign)
     return selected

@@ -1,6 +1,6 @@
 """Publishing pages: book builds (background job, versioned), foreword, announcing the
 results, certificates with public verification, one-page PDFs and article export."""
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -81,7 +81,11 @@ def _campaign_page(campaign, build_form=None, foreword_form=None, status=200):
         db.select(Certificate).filter(Certificate.campaign_id == campaign.id))}
     foreword_form = foreword_form or ForewordForm(formdata=None, foreword_zh=campaign.foreword_zh,
                                                   foreword_en=campaign.foreword_en)
+    from .announce_guard import announce_blockers, announce_summary
+    unpublished = campaign.published_at is None
     return render_template("publishing/campaign.html", campaign=campaign, builds=builds, cases=cases,
+                           announce=announce_summary(campaign) if unpublished else None,
+                           blockers=announce_blockers(campaign) if unpublished else [],
                            certificates=certificates, build_form=build_form or BuildForm(formdata=None),
                            foreword_form=foreword_form, form=FlaskForm(),
                            running=any(b.job and not b.job.finished for b in builds)), status
@@ -144,7 +148,7 @@ def announce(campaign_id):
     if not FlaskForm().validate_on_submit():
         abort(400)
     with committed(None, operations.PublishingError) as outcome:
-        published = operations.announce_results(current_user, campaign)
+        published = operations.announce_results(current_user, campaign, request.form.get("override_reason"))
         outcome.message = _l("The results are published: %(n)d cases are in the gallery and every organization "
                              "has been told its outcome.", n=len(published))
     return redirect(url_for(".campaign", campaign_id=campaign.id))

@@ -151,12 +151,19 @@ def the_story(page, t, lang, world, shot, axe):
     assert data.startswith(b"%PDF")
     assert TITLE in pdf_text(data), "the case title is not in the book"
 
-    # Announces the results.
-    main(page).get_by_role("button", name=t("Publish the results")).click()
+    # Announces the results: the review window is still open, so it takes a reason, and the
+    # browser asks first, saying how many organizations are e-mailed.
+    expect(main(page)).to_contain_text(t("The review window is still open."))
+    labelled(main(page), t("Reason to publish anyway")).fill("所有评审已提交，提前发布。")
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    main(page).get_by_role("button", name=t("Publish the results and e-mail %(n)d organizations", n=1)).click()
     expect(flash(page)).to_contain_text(t(
         "The results are published: %(n)d cases are in the gallery and every organization has been told its "
         "outcome.", n=1))
     expect(main(page).get_by_role("link", name=t("Gallery page"))).to_be_visible()
+    assert dialogs == [t("This publishes %(cases)d cases and e-mails %(orgs)d organizations (%(emails)d messages). "
+                         "It cannot be undone.", cases=1, orgs=1, emails=1)]
     shot(page, "published")
     axe(path_of(page))
     sign_out(page, t, lang)
