@@ -97,6 +97,8 @@ def test_the_expert_who_declines_for_a_conflict_after_submitting_leaves_the_resu
     assert sorted(ranking(setup.campaign).results[0].totals) == sorted(e.id for e in setup.experts[:2])
     url = f"/review/{token(setup.assignments[0])}"
     page = expert_client.get(url).get_data(as_text=True)
+    assert "I have found a conflict of interest with this case" in page      # offered after submission too
+    assert f'action="{url}/decline"' in page and 'name="kind" value="conflict"' in page
     declined = expert_client.post(f"{url}/decline", data={"csrf_token": csrf_from(page), "kind": "conflict",
                                                           "reason": "我曾在该单位兼职"})
     assert declined.status_code == 302
