@@ -10,6 +10,7 @@ from flask_login import logout_user
 from ..audit import record
 from ..extensions import db
 from ..forms_common import normalize_mobile
+from ..locking import lock_for_write
 from ..mail import in_both_languages, send_mail
 from ..organizations import credit_code
 from ..organizations.models import Organization
@@ -254,6 +255,12 @@ def invitation_for_token(token):
 
 
 def accept_invitation(invitation, name, password):
+    # Decided under the invitation's lock: of two acceptances at once (two tabs, a double click)
+    # one makes the account, the other is told so (it was a 500 on the e-mail's unique constraint).
+    lock_for_write(invitation)
+    if not invitation.is_pending:
+        raise AccountError(_l("This invitation is invalid, already used or expired. Ask the administrator for a "
+                              "new one."))
     if find_user(invitation.email):
         raise AccountError(_l("An account with this e-mail already exists."))
     user = User(email=invitation.email, name=name.strip(), role=invitation.role,

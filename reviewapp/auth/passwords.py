@@ -56,7 +56,8 @@ def password_problem(password, email=None, names=()):
         if len(whole) >= (3 if whole.isascii() else 2) and whole in re.sub(r"\s+", "", lowered):
             return MESSAGES["name"]
     inputs = [*EXTRA_WORDS, *(_name_parts(email)), *(p for n in names for p in _name_parts(n))]
-    result = zxcvbn(password[:100], user_inputs=inputs)  # its cost grows with length; 100 is plenty
+    # Its cost grows with length and it refuses more than 72 characters (a 500 for a long passphrase).
+    result = zxcvbn(password[:72], user_inputs=inputs)
     if result["guesses_log10"] >= MIN_GUESSES_LOG10:
         return None
     # The reason is the weakest big piece of the password: the longest match that is not random.

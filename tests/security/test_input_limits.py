@@ -31,13 +31,13 @@ def test_a_nul_in_the_anonymous_gallery_search_is_a_translated_400(client):
     assert "控制字符" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/gallery/99999999999", "/gallery/2147483648", "/jobs/9223372036854775808.json"])
+@pytest.mark.parametrize("path", ["/gallery/cases/99999999999", "/gallery/cases/2147483648", "/jobs/9223372036854775808.json"])
 def test_an_id_past_the_integer_column_is_a_404(client, path):
     assert client.get(path, headers=ZH).status_code == 404
 
 
 def test_the_largest_id_the_column_holds_is_looked_up(client):
-    assert client.get("/gallery/2147483647", headers=ZH).status_code == 404
+    assert client.get("/gallery/cases/2147483647", headers=ZH).status_code == 404
 
 
 def test_autosave_with_a_nul_says_why_in_json_and_saves_nothing(app, draft, organization_user):
@@ -64,3 +64,10 @@ def test_control_characters_are_found(text):
 def test_text_with_line_breaks_tabs_and_emoji_passes(text):
     from reviewapp.input_limits import has_control_characters
     assert not has_control_characters(text)
+
+
+def test_a_very_long_password_is_judged_not_a_server_error(client):
+    token = csrf_from(client.get("/auth/register", headers=ZH).get_data(as_text=True))
+    response = client.post("/auth/register", headers=ZH, data={
+        "csrf_token": token, "name": "协会", "password": "长" * 100_000, "confirm": "长" * 100_000})
+    assert response.status_code < 500
