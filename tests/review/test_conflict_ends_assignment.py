@@ -207,3 +207,20 @@ def test_a_profile_change_that_makes_a_rule_apply_ends_the_assignment(app, setup
     db.session.commit()
     still = sign_in_as(app.test_client(), setup.experts[1])
     assert still.get(f"/review/{token(setup.assignments[1])}").status_code == 200
+
+
+def test_a_conflict_on_a_proposal_withdraws_it_with_an_audit_entry(app, setup):
+    from reviewapp.experts.operations import declare_conflict
+    _profiles(setup)
+    proposal = ReviewAssignment(campaign_id=setup.campaign.id, case_id=setup.other_case.id,
+                                expert_id=setup.experts[1].id)
+    db.session.add(proposal)
+    db.session.commit()
+    admin = make_user("admin")
+    declare_conflict(admin, setup.other_case, setup.experts[1], "同事")
+    declare_conflict(admin, setup.other_case, setup.experts[1], "同事")   # twice: nothing more happens
+    db.session.commit()
+    assert db.session.scalar(db.select(ReviewAssignment).filter_by(
+        case_id=setup.other_case.id, expert_id=setup.experts[1].id)) is None
+    entries = db.session.scalars(db.select(AuditEntry).filter_by(action="assignment.ended_by_conflict")).all()
+    assert [(e.changes["status"], e.reason) for e in entries] == [("proposed", "同事")]
