@@ -38,21 +38,25 @@ def dual_bound(problem, pairs):
     if np.any(allowed.sum(axis=1) < need):
         return None
     locked_total = float(affinity[locked[:, 0], locked[:, 1]].sum()) if len(locked) else 0.0
-
     chosen = np.zeros((n_cases, n_experts), dtype=bool)
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     chosen[pairs[:, 0], pairs[:, 1]] = True
-    chosen &= allowed
-    prices = _prices(affinity, allowed, chosen, rem - chosen.sum(axis=0) > 0)
+    return locked_total + open_bound(affinity, allowed, need, rem, chosen & allowed)
 
-    reduced = np.where(allowed, affinity - prices[None, :], -np.inf)
+
+def open_bound(affinity, allowed, need, rem, chosen):
+    """The bound of the open slots alone: prices from `chosen` (a mask of allowed pairs)."""
+    n_experts = affinity.shape[1]
+    affinity = affinity.astype(np.float64, copy=False)
+    prices = _prices(affinity, allowed, chosen, rem - chosen.sum(axis=0) > 0)
     k_max = int(need.max(initial=0))
     if k_max == 0:
-        return locked_total
+        return 0.0
+    reduced = np.where(allowed, affinity - prices[None, :], -np.inf)
     top = -np.sort(-np.partition(reduced, n_experts - k_max, axis=1)[:, n_experts - k_max:], axis=1) \
         if k_max < n_experts else -np.sort(-reduced, axis=1)
     take = np.arange(top.shape[1])[None, :] < need[:, None]
-    return locked_total + float(np.sum(rem * prices)) + float(np.where(take, top, 0.0).sum())
+    return float(np.sum(rem * prices)) + float(np.where(take, top, 0.0).sum())
 
 
 def _prices(affinity, allowed, chosen, has_room):
@@ -64,12 +68,14 @@ def _prices(affinity, allowed, chosen, has_room):
     rows, cols = np.nonzero(chosen)
     order = np.argsort(cols, kind="stable")
     rows, cols = rows[order], cols[order]
-    if len(rows):
-        for start in range(0, len(rows), 2000):             # bounded memory: 2,000 rows at a time
-            r, c = rows[start:start + 2000], cols[start:start + 2000]
-            gaps = affinity[r, c][:, None] - free[r]           # (slots, experts), NaN where l is not free
-            gaps = np.where(np.isnan(gaps), np.inf, gaps)
-            np.minimum.at(weight.T, c, gaps)                   # weight.T[j, l]
+    for start in range(0, len(rows), 2000):                  # bounded memory: 2,000 slots at a time
+        r, c = rows[start:start + 2000], cols[start:start + 2000]
+        gaps = affinity[r, c][:, None] - free[r]               # (slots, experts), NaN where l is not free
+        gaps[np.isnan(gaps)] = np.inf
+        # Slots are sorted by expert: one minimum per expert of this chunk.
+        heads = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        weight_t = weight.T
+        weight_t[c[heads]] = np.minimum(weight_t[c[heads]], np.minimum.reduceat(gaps, heads, axis=0))
     spread = float(np.nanmax(affinity) - np.nanmin(affinity)) + 1.0 if affinity.size else 1.0
     dist = np.where(has_room, 0.0, spread * n_experts)
     for _ in range(n_experts):                                 # Bellman-Ford over the experts

@@ -29,6 +29,12 @@ Ties between equally good assignments are broken by a random order of cases
 and experts drawn from ``seed``, so no case wins a tie by its position (its
 id); the same seed gives the same assignment.
 
+Speed: each case first offers only its best ``candidates_per_case`` experts (16 for
+k = 3, ties by the lot). That small network's optimum is kept only if it fills every
+slot and the dual certificate of certificate.py proves that no assignment over all
+pairs has more affinity; otherwise the full network is solved. Affinity is thus
+always optimal; with ``"tiebreak"`` the evenness is the best among the candidates.
+
 ``fairness=True`` first maximizes the worst-off case's affinity, then the
 total (fairness.py, an exact integer program).
 
@@ -305,6 +311,14 @@ def solve(problem: AssignmentProblem) -> AssignmentResult:
     integral = affinity.dtype.kind != "f"
 
     proven, rounding, flows = True, 0.0, None
+    pruned = None
+    if problem.evenness in ("tiebreak", "off") and not problem.fairness and problem.affinity_scale is None:
+        pruned = _solve_pruned(problem, allowed, case_order, expert_order, affinity, net, integral)
+    if pruned is not None:
+        small, flows, rounding, bound = pruned
+        result = _assemble(problem, small, flows, affinity, locked, caps, names, explanation)
+        result.rounding_bound, result.bound = float(rounding), float(max(bound, result.total_affinity))
+        return result
     if problem.fairness:
         from .fairness import fair_flows
         flows, proven, notes = fair_flows(net, values, affinity, locked, names, problem.case_ids)
@@ -335,6 +349,60 @@ def solve(problem: AssignmentProblem) -> AssignmentResult:
         result.rounding_bound = float(pure_rounding)
     result.bound = float(max(pure_total + pure_rounding, result.total_affinity))
     return result
+
+
+def candidates_per_case(k):
+    """How many of its best experts each case offers the solver first (see _solve_pruned)."""
+    return max(4 * k, 16)
+
+
+def _solve_pruned(problem, allowed, case_order, expert_order, affinity, net, integral):
+    """Solve on each case's best candidates only, and keep the result if it is proven optimal.
+
+    Each case offers its ``candidates_per_case`` best experts (ties by the seeded lot); the
+    solution of that small network is accepted only when it fills every slot and the dual
+    certificate (certificate.py) shows that no assignment over all the pairs has more affinity
+    (beyond the rounding). Otherwise None: the caller solves the full network. A far smaller
+    network: 20 times fewer arcs at 10,000 x 500, so a fraction of the time and memory.
+    Returns (network, flows, rounding, bound) or None."""
+    from .certificate import open_bound
+
+    n_cases, n_experts = allowed.shape
+    keep = candidates_per_case(int(problem.k))
+    if n_experts <= 2 * keep or int(net.need.sum()) == 0:
+        return None
+    shuffled = allowed[case_order][:, expert_order]
+    low = affinity.min() - 1 if affinity.size else 0
+    score = np.where(shuffled, affinity[case_order][:, expert_order], low)
+    best = np.argpartition(score, n_experts - keep, axis=1)[:, n_experts - keep:]
+    del score
+    small_mask = np.zeros_like(shuffled)
+    small_mask[np.arange(n_cases)[:, None], best] = True
+    small_mask &= shuffled
+    del shuffled, best
+    per_case = np.count_nonzero(small_mask, axis=1)
+    rows = case_order[np.repeat(np.arange(n_cases), per_case)].astype(np.int32)
+    cols = expert_order[np.broadcast_to(np.arange(n_experts), small_mask.shape)[small_mask]].astype(np.int32)
+    del small_mask
+    small = _Network(rows, cols, net.need, net.remaining, net.locked_per_case, net.locked_load,
+                     net.locked_in_conflict)
+    values = affinity[rows, cols]
+    top = -(-int(problem.k) * n_cases // max(n_experts, 1)) + int(problem.k)
+    flows, rounding = _solve_flow(small, values, problem.evenness, problem.balance_weight, top, None, integral)
+    chosen_arcs = flows.astype(bool)
+    if int(np.count_nonzero(chosen_arcs)) != int(net.need.sum()):
+        return None                                   # short on the candidates: maybe not on all pairs
+    chosen = np.zeros(allowed.shape, dtype=bool)
+    chosen[rows[chosen_arcs], cols[chosen_arcs]] = True
+    bound = open_bound(affinity, allowed, net.need, net.remaining, chosen)
+    total = float(values[chosen_arcs].sum())
+    if bound - total > rounding + 1e-9 * max(1.0, abs(total)):
+        return None                                   # not proven: the full network decides
+    locked_total = 0.0
+    if problem.locked_pairs().size:
+        locked = problem.locked_pairs()
+        locked_total = float(affinity[locked[:, 0], locked[:, 1]].sum())
+    return small, flows, rounding, bound + locked_total
 
 
 def _assemble(problem, net, flows, affinity, locked, caps, names, explanation):

@@ -141,3 +141,29 @@ def test_refusals_name_the_expert_and_are_translated(app):
     assert "专家 李明 的最大评审量为 -1，不能为负数。" in texts
     assert any("王芳" in text and "不是有效数字" in text for text in texts)
     assert not any(" 3 " in text or " 4 " in text for text in texts)
+
+
+@pytest.mark.parametrize("hard", [False, True])
+def test_solving_on_the_best_candidates_first_keeps_the_full_optimum(hard, monkeypatch):
+    from bench.assignment import make_instance
+    from reviewapp.assignment import solver
+
+    affinity, conflicts, caps = make_instance(400, 60, hard, seed=5)       # 60 experts > 2 x 16 candidates
+    problem = dict(case_ids=range(400), expert_ids=range(60), caps=caps, k=3, conflicts=conflicts,
+                   affinity=affinity)
+    quick = solve(AssignmentProblem(**problem))
+    monkeypatch.setattr(solver, "candidates_per_case", lambda k: 10 ** 6)  # every pair, as before
+    full = solve(AssignmentProblem(**problem))
+    assert quick.feasible and full.feasible
+    assert quick.total_affinity == pytest.approx(full.total_affinity, rel=1e-12)
+    assert quick.bound >= full.total_affinity - 1e-9
+    assert np.all(quick.load <= caps) and not conflicts[quick.pairs[:, 0], quick.pairs[:, 1]].any()
+
+
+def test_the_certificate_exposes_an_assignment_that_is_not_optimal():
+    problem = AssignmentProblem(**real_instance(1))
+    best = lp_optimum(problem)
+    worst = solve(AssignmentProblem(**{**real_instance(1), "affinity": -real_instance(1)["affinity"]}))
+    bound = dual_bound(problem, worst.pairs)
+    total = problem.affinity_matrix()[worst.pairs[:, 0], worst.pairs[:, 1]].sum()
+    assert total < best - 1 and bound >= best - 1e-9                      # still a valid bound, not tight
