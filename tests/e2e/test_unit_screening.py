@@ -105,8 +105,11 @@ def test_a_case_returned_after_the_deadline_is_fixed_and_submitted_again(page, l
     sign_in(page, t, unit_user.email, PASSWORD)
     page.goto(f"/recommendation/cases/{case.id}")
     main(page).get_by_label(re.compile(t("Reason"))).last.fill(reason)
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     main(page).get_by_role("button", name=t("Return to the applicant")).click()
     expect(flash(page)).to_contain_text(t("The case was returned to the applicant."))
+    assert dialogs == [t("Return the case to the applicant? This e-mails %(n)d people the reason.", n=1)]
     sign_out(page, t, lang)
 
     sign_in(page, t, applicant.email, PASSWORD)
