@@ -48,8 +48,11 @@ def identity_of(case):
     """Everything that identifies the applicant, as the identity finder wants it."""
     organization = case.organization
     short_names = tuple(line.strip() for line in (organization.short_names or "").splitlines() if line.strip())
+    unit = case.unit or organization.unit
     return Identity(
         organization=organization.name, short_names=short_names, province=organization.province or "",
+        credit_code=organization.credit_code or "",
+        unit_names=tuple(name for name in ((unit.name_zh, unit.name_en) if unit else ()) if name),
         contact_person=case.contact_person.strip() or organization.contact_person,
         phones=tuple(p for p in (organization.mobile, case.contact_phone) if p),
         emails=tuple(e for e in (organization.email,) if e),
@@ -83,15 +86,29 @@ def _flag(source, mention):
     return {"source": source, "field": mention.field, "matched": mention.matched, "snippet": mention.snippet}
 
 
-def file_identity_flags(evidence, identity, original_bytes=None, extra_person=None):
-    """JSON-able flags for one evidence item: its caption, its file name, its document text."""
+def link_withheld(url, identity, redact):
+    """True when the expert view withholds this link: the address names the applicant, or
+    would lose part of itself to the blind text (its region, unit or credit code)."""
+    return bool(find_identity_mentions(url or "", identity)) or (redact is not None and redact(url or "") != (url or ""))
+
+
+def file_identity_flags(evidence, identity, blind_bytes=None, extra_person=None, redact=None):
+    """JSON-able flags for one evidence item: its caption, its file name, its link, and the text of
+    its blind copy (what experts get: metadata is gone, page and form text stay).
+
+    `redact`: the case's blind-text redactor (blind_text.Redactor); a link it would change is
+    flagged, because the expert view withholds it."""
     flags = [_flag("caption", m) for m in _mentions(evidence.caption, identity, extra_person)]
     flags += [_flag("file_name", m) for m in _mentions(evidence.original_name, identity, extra_person)]
     if evidence.url:
-        flags += [_flag("link", m) for m in _mentions(evidence.url, identity, extra_person)]
-    if original_bytes is not None and evidence.kind in ("pdf", "office"):
+        found = _mentions(evidence.url, identity, extra_person)
+        flags += [_flag("link", m) for m in found]
+        if not found and link_withheld(evidence.url, identity, redact):
+            flags.append({"source": "link", "field": "region", "matched": evidence.url,
+                          "snippet": redact(evidence.url)})
+    if blind_bytes is not None and evidence.kind in ("pdf", "office"):
         try:
-            text = extract_text(original_bytes, evidence.kind)
+            text = extract_text(blind_bytes, evidence.kind)
         except Exception:  # a document whose text cannot be read has nothing to flag
             text = ""
         flags += [_flag("text", m) for m in _mentions(text, identity, extra_person)][:50]
@@ -118,4 +135,17 @@ def blind_captions(case):
 SOURCE_LABELS = {"caption": _l("caption"), "file_name": _l("file name"), "text": _l("document text"),
                  "link": _l("link")}
 FIELD_LABELS = {"organization": _l("organization name"), "contact_person": _l("contact person"),
-                "phone": _l("phone number"), "email": _l("e-mail address"), "website": _l("web address")}
+                "phone": _l("phone number"), "email": _l("e-mail address"), "website": _l("web address"),
+                "credit_code": _l("credit code"), "unit": _l("recommending unit"),
+                "region": _l("your province, city or district")}
+
+
+def redactor_of(case):
+    """The blind text of `case` as experts read it (see blind_text.Redactor): the identity and
+    what only the view hides, the unit's names, the registered contact, credit code and e-mail."""
+    from .blind_text import Redactor
+    organization = case.organization
+    unit = case.unit or organization.unit
+    terms = [unit.name_zh, unit.name_en] if unit is not None else []
+    terms += [organization.contact_person, organization.credit_code, organization.email]
+    return Redactor(identity_of(case), [t for t in terms if t and len(t.strip()) >= 2])

@@ -20,7 +20,7 @@ from ..locking import lock_for_write
 from ..storage import storage
 from ..storage.tombstones import delete_later
 from .blind import convert_phone_photo, make_blind_copy
-from .checks import file_identity_flags, identity_of
+from .checks import file_identity_flags, identity_of, redactor_of
 from .models import Evidence
 from .uploads import (
     OFFICE,
@@ -102,7 +102,8 @@ def add_file(actor, case, data, file_name, caption="", only_while_editable=False
         kind=verified.kind, caption=(caption or "").strip()[:MAX_CAPTION],
         original_name=verified.display_name, mime=verified.mime, size=verified.size,
         sha256=hashlib.sha256(data).hexdigest(), width=verified.width, height=verified.height)
-    evidence.identity_flags = file_identity_flags(evidence, identity_of(case), data,
+    # Judged on what experts get: the blind copy (its metadata is gone; page and form text stay).
+    evidence.identity_flags = file_identity_flags(evidence, identity_of(case), blind,
                                                   case.organization.contact_person)
     written = _Written()
     try:
@@ -165,6 +166,9 @@ def add_link(actor, case, url, caption=""):
     evidence = Evidence(case=case, kind=LINK, url=check_link(url), caption=(caption or "").strip()[:MAX_CAPTION],
                         position=len(case.evidence))
     db.session.add(evidence)
+    # At once, with the expert view's own rule: a link it withholds is flagged here too.
+    evidence.identity_flags = file_identity_flags(evidence, identity_of(case), None, case.organization.contact_person,
+                                                  redact=redactor_of(case))
     db.session.flush()
     record(actor, "evidence.link_added", evidence, changes={"case": case.id})
     return evidence

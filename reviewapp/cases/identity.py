@@ -66,6 +66,8 @@ class Identity:
     organization: str = ""
     short_names: tuple[str, ...] = ()
     province: str = ""  # the organization's province code: it decides which 朝阳区 a name starts with
+    credit_code: str = ""  # the unified social credit code (18 characters)
+    unit_names: tuple[str, ...] = ()  # the recommending unit, in Chinese and English
     contact_person: str = ""
     phones: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
@@ -325,6 +327,12 @@ def _patterns_for(identity: Identity) -> list[tuple[str, str]]:
     for site in identity.websites:
         patterns += [("website", pattern) for pattern in _domain_patterns(_domain_of(site))]
     patterns += [("email", pattern) for email in identity.emails for pattern in _email_patterns(email)]
+    code = re.sub(r"[\s\-]", "", _normalize(identity.credit_code))
+    if len(code) >= 15:  # written with or without spaces and hyphens between its parts
+        patterns.append(("credit_code", r"(?<![a-z0-9])" + r"[\s\-]*".join(map(re.escape, code)) + r"(?![a-z0-9])"))
+    units = [_normalize(name) for name in identity.unit_names if len(_normalize(name)) >= 4]
+    if units:
+        patterns.append(("unit", "|".join(_text_pattern(name) for name in sorted(units, key=len, reverse=True))))
     return patterns
 
 

@@ -11,7 +11,7 @@ from ..ops.arrival import arrived_at
 from ..recommendation.routing import RoutingError, route_case
 from ..timezones import utcnow
 from .activity_log import held_on_datetime
-from .checks import file_identity_flags, identity_of, missing_items
+from .checks import file_identity_flags, identity_of, missing_items, redactor_of
 from .evidence import LINK, delete_evidence, ensure_blind_copy, read_stored
 from .models import ActivityLogEntry, Case
 from .snapshot import take_snapshot
@@ -145,14 +145,15 @@ def delete_activity(actor, entry):
 
 def refresh_blind_copy(actor, case):
     """Build missing blind copies and recompute the identity flags of every evidence item."""
-    identity = identity_of(case)
+    identity, redact = identity_of(case), redactor_of(case)
     extra = case.organization.contact_person
     for item in case.evidence:
         data = None
         if item.kind != LINK:
             ensure_blind_copy(item)
-            data = read_stored(item.storage_name) if item.kind in ("pdf", "office") else None
-        item.identity_flags = file_identity_flags(item, identity, data, extra)
+            # What experts get: the blind copy, not the original (its metadata is not theirs to see).
+            data = read_stored(item.blind_storage_name) if item.kind in ("pdf", "office") else None
+        item.identity_flags = file_identity_flags(item, identity, data, extra, redact=redact)
     db.session.flush()
     record(actor, "case.blind_checked", case,
            changes={"flagged_files": sum(1 for item in case.evidence if item.identity_flags)})

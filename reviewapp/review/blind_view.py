@@ -24,9 +24,8 @@ from sqlalchemy import Text, bindparam, cast
 from ..cache import app_cache
 from ..extensions import db
 from ..cases.activity_log import bar_chart, monthly_counts
-from ..cases.blind_text import REDACTED, Redactor  # noqa: F401  (REDACTED: the mark, kept importable here)
-from ..cases.checks import blind_captions, identity_of
-from ..cases.identity import find_identity_mentions
+from ..cases.blind_text import REDACTED  # noqa: F401  (the mark, kept importable here)
+from ..cases.checks import blind_captions, identity_of, link_withheld, redactor_of
 from ..cases.reference import (
     FIGURES,
     NARRATIVE_SECTIONS,
@@ -72,22 +71,9 @@ class BlindCase:
     links: list = field(default_factory=list)
 
 
-def hidden_terms(case):
-    """Strings that identify the applicant beyond what the identity finder knows:
-    its unit's names, its contact person as registered, its credit code and e-mail.
-    (Its province, city and district are hidden by the Redactor's region rule.)"""
-    organization = case.organization
-    terms = []
-    unit = case.unit or organization.unit
-    if unit is not None:
-        terms += [unit.name_zh, unit.name_en]
-    terms += [organization.contact_person, organization.credit_code, organization.email]
-    return [t for t in terms if t and len(t.strip()) >= 2]
-
-
 def redactor(case):
     """A function text -> text with every identifying mention replaced by REDACTED (see cases/blind_text.py)."""
-    return Redactor(identity_of(case), hidden_terms(case))
+    return redactor_of(case)
 
 
 def evidence_files(case):
@@ -125,7 +111,7 @@ def _links(case, redact):
         number += 1
         flagged = any(flag.get("source") == "link" for flag in item.identity_flags or [])
         url = item.url or ""
-        if flagged or find_identity_mentions(url, identity) or redact(url) != url:
+        if flagged or link_withheld(url, identity, redact):  # the blind check flags the same links
             url = None
         caption = _l("Video link %(n)d", n=number)
         out.append(BlindLink(number, str(caption), url))
