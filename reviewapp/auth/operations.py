@@ -282,9 +282,10 @@ def set_locale(user, locale):
 
 def create_or_update_admin(email, name, password):
     """(user, created): an administrator with this e-mail and password."""
-    from ..forms_common import MIN_PASSWORD_LENGTH
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    from .passwords import password_problem
+    problem = password_problem(password, email, [name])
+    if problem:
+        raise ValueError(str(problem))
     user = find_user(email)
     created = user is None
     if created:

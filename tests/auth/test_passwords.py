@@ -73,3 +73,9 @@ def test_the_profile_refuses_a_common_new_password(app):
     response = submit_form(client, "/account", {"current": PASSWORD, "password": "password12",
                                                 "confirm": "password12"}, action="/account/password")
     assert response.status_code == 400 and "among the most commonly used" in response.get_data(as_text=True)
+
+
+def test_create_admin_refuses_a_common_password(app):
+    result = app.test_cli_runner().invoke(args=["create-admin", "--email", "boss@example.cn", "--name", "司长",
+                                                "--password", "qwertyuiop123"])
+    assert result.exit_code != 0 and "Keyboard patterns" in result.output or "commonly used" in result.output
