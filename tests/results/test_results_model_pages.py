@@ -124,3 +124,17 @@ def test_another_threshold_or_the_reviewers_page_reuses_the_calibration(app, exa
     db.session.commit()
     assert "Flagged as disagreements: 1 of 4 cases" in _page(example.admin, example.campaign, "?threshold=3")
     assert len(calls) == 2
+
+
+def test_the_notes_read_in_chinese(app, example):
+    from reviewapp.auth.models import Role, User
+    org = make_organization(name="示例协会D", email="orgD@example.cn", province="hubei").organization
+    _submit(make_case(example.campaign, org, "案例D", "内容"), example.experts[1], 10)
+    admin = db.session.scalars(db.select(User).filter_by(role=Role.ADMIN)).one()
+    admin.locale = "zh"
+    db.session.commit()
+    html = _page(example.admin, example.campaign)
+    assert "所用模型：加性评审效应模型" in html and "评审数量过少" in html
+    assert "标记为意见分歧的案例共 1 个，占全部 4 个案例的 25.0%" in html
+    assert "模型给出的校准分超出评分量表范围（0 至 10）的案例共 1 个" in html
+    assert "无法解释的分差" in html and "模型给出的分数为 10.89，超出评分量表范围" in html
