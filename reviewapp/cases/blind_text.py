@@ -105,6 +105,12 @@ class Redactor:
         return "".join(out)
 
 
+@lru_cache(maxsize=1024)
+def redactor_for(identity: Identity, extra_terms: tuple = ()) -> "Redactor":
+    """A Redactor built once per identity: the experts' pool list draws one per case on every visit."""
+    return Redactor(identity, extra_terms)
+
+
 def _merge(text, spans):
     """Overlapping spans, and spans apart only by spaces or invisible characters (not a line break), become one."""
     merged = []

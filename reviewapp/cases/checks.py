@@ -143,9 +143,9 @@ FIELD_LABELS = {"organization": _l("organization name"), "contact_person": _l("c
 def redactor_of(case):
     """The blind text of `case` as experts read it (see blind_text.Redactor): the identity and
     what only the view hides, the unit's names, the registered contact, credit code and e-mail."""
-    from .blind_text import Redactor
+    from .blind_text import redactor_for
     organization = case.organization
     unit = case.unit or organization.unit
     terms = [unit.name_zh, unit.name_en] if unit is not None else []
     terms += [organization.contact_person, organization.credit_code, organization.email]
-    return Redactor(identity_of(case), [t for t in terms if t and len(t.strip()) >= 2])
+    return redactor_for(identity_of(case), tuple(t for t in terms if t and len(t.strip()) >= 2))
