@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import and_, delete, func, insert, update
 
 from ..audit import record
 from ..auth.models import User
@@ -211,17 +211,19 @@ def preview(campaign, page=1):
     """What is stored now, read without solving: one page of cases with their
     reviewers, every expert's load and cap, the cases short of reviewers, and
     the latest run's figures and reasons."""
-    from .problem import pool_cases
-    cases = pool_cases(campaign)
+    from .problem import PoolCase
     k = campaign.reviewers_per_case
-    per_case = dict(db.session.execute(
-        db.select(ReviewAssignment.case_id, func.count(ReviewAssignment.id))
-        .filter(ReviewAssignment.campaign_id == campaign.id, _active())
-        .group_by(ReviewAssignment.case_id)).all())
-    short = {case.id: k - per_case.get(case.id, 0) for case in cases if per_case.get(case.id, 0) < k}
-    pages = max(1, -(-len(cases) // PAGE_SIZE))
+    case_count = db.session.scalar(db.select(func.count(Case.id)).filter(pool_filter(campaign))) or 0
+    reviewers = func.count(ReviewAssignment.id)
+    short = dict(db.session.execute(
+        db.select(Case.id, k - reviewers).outerjoin(ReviewAssignment, and_(
+            ReviewAssignment.case_id == Case.id, ReviewAssignment.campaign_id == campaign.id, _active()))
+        .filter(pool_filter(campaign)).group_by(Case.id).having(reviewers < k).order_by(Case.id)).all())
+    pages = max(1, -(-case_count // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    shown = cases[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
+    shown = [PoolCase(case_id, title, state, None, (), "") for case_id, title, state in db.session.execute(
+        db.select(Case.id, Case.title, Case.state).filter(pool_filter(campaign)).order_by(Case.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))]
     by_case = {case.id: [] for case in shown}
     if shown:
         for row in db.session.scalars(db.select(ReviewAssignment).filter(
@@ -239,7 +241,7 @@ def preview(campaign, page=1):
         .filter(ReviewAssignment.campaign_id == campaign.id, _active())).one()
     run = latest_run(campaign)
     explanation = [Reason.from_stored(item) for item in (run.explanation or [])] if run and run.finished else []
-    return Preview(k=k, cases=shown, case_count=len(cases), page=page, pages=pages, by_case=by_case,
+    return Preview(k=k, cases=shown, case_count=case_count, page=page, pages=pages, by_case=by_case,
                    load=load, short=short, total_affinity=int(totals[0]), proposed=int(totals[1]),
                    run=run, explanation=explanation)
 
