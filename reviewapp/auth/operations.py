@@ -122,6 +122,7 @@ def register_organization(data):
                            field="credit_code")
     existing = find_user(email)
     if existing is not None:
+        verify_dummy_password(data["password"])  # as long as hashing a new account's password
         _tell_owner_of_registration(existing)
         return None
     organization = Organization(
