@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask import render_template
 
 from ..campaigns.phases import Window, is_open
+from ..cases.reference import SERVICE_PLACES, VOLUNTEER_CATEGORIES
 from ..cases.snapshot import submitted_version
 from ..cases.workflow import can
 from . import queries
@@ -52,10 +53,17 @@ def shown_evidence(case, shown):
     return items
 
 
+def _labels(codes, choices):
+    names = dict(choices)
+    return [str(names[code]) for code in codes or () if code in names]
+
+
 def context(case):
     shown = submitted_version(case)
     return dict(case=case, shown=shown, evidence=shown_evidence(case, shown),
-                activities=shown.activities if shown is not None else [])
+                activities=shown.activities if shown is not None else [],
+                places=_labels(getattr(shown, "service_places", ()), SERVICE_PLACES),
+                categories=_labels(getattr(shown, "volunteer_categories", ()), VOLUNTEER_CATEGORIES))
 
 
 def case_page(case, neighbours=None, number=None):

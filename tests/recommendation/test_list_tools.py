@@ -10,6 +10,7 @@ from reviewapp.cases.models import Case
 from reviewapp.cases.workflow import CaseState
 from reviewapp.extensions import db
 from reviewapp.mail.models import OutboxMessage
+from reviewapp.organizations.models import Organization
 from reviewapp.recommendation.listing import PER_PAGE
 from tests.factories import csrf_from, make_campaign, sign_in_as
 from tests.recommendation.data import make_case, make_org, make_unit, make_unit_user
@@ -143,3 +144,13 @@ def test_bulk_return_needs_a_reason_says_who_is_mailed_and_mails_them(app):
     _bulk(client, [cases[0].id, cases[1].id], "return", reason="请补充活动记录。", confirmed=True)
     assert _states(cases[:2]) == [CaseState.RETURNED] * 2
     assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 2
+
+
+def test_the_city_filter_reads_the_registration_authority_of_the_credit_code(app):
+    _campaign, _unit, _cases, _foreign, client = world(app)
+    school = db.session.scalar(db.select(Organization).filter_by(name="北京市第一中学志愿服务队"))
+    school.credit_code = "51330106MJ0000001X"          # registered in Hangzhou (3301..)
+    db.session.commit()
+    html = client.get("/recommendation/").get_data(as_text=True)
+    assert '<option value="3301">杭州市</option>' in html and '<option value="1100">北京市</option>' in html
+    assert titles(client.get("/recommendation/?city=3301").get_data(as_text=True)) == ["案例05号", "案例03号", "案例01号"]

@@ -49,6 +49,7 @@ def test_the_routed_unit_reaches_every_page_and_evidence_file(app):
         assert "https://v.example.com/watch?v=42" in html and "活动视频" in html
         assert "八段锦教学" in html and "太极拳进社区" in html and "朝阳区社体协会" in html
         assert "活动总结报告" in html and "晨练点" in html
+        assert "Communities and villages" in html and "Social sports instructors" in html
     evidence_page = unit.get(f"/cases/{case.id}/evidence").get_data(as_text=True)
     assert all(url.rsplit("/", 1)[0] in evidence_page for url in file_urls(case))
     sheet = load_workbook(BytesIO(unit.get(f"/cases/{case.id}/activities.xlsx").data)).active
