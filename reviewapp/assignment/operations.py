@@ -40,8 +40,8 @@ from ..timezones import format_local, utcnow
 from .affinity import affinity
 from .explain import Reason
 from .models import AssignmentRun, AssignmentStatus, ReviewAssignment
-from .problem import all_experts, build, expert_name, is_locked, loads, stored_rows
-from .solver import EVENNESS, InvalidProblem, pair_reasons, solve
+from .problem import all_experts, build, is_locked, loads
+from .solver import InvalidProblem, pair_reasons, solve
 
 JOB_FUNCTION = "reviewapp.assignment.jobs:run_job"
 PAGE_SIZE = 100

@@ -43,7 +43,7 @@ def show(campaign_id):
                            bidding_form=BiddingForm(enabled=campaign.bidding_enabled),
                            names={e.id: e.name for e, _load, _cap in summary.load},
                            # Translated once, not once per row: a page lists hundreds of reviewers.
-                           labels={**{s: str(s.label) for s in AssignmentStatus}, **{s: str(s.label) for s in CaseState}})
+                           labels={state: str(state.label) for state in (*AssignmentStatus, *CaseState)})
 
 
 @bp.post("/campaigns/<int:campaign_id>/run")

@@ -7,7 +7,7 @@ import pytest
 
 from reviewapp.assignment import operations, problem as problem_module
 from reviewapp.assignment.models import AssignmentRun, AssignmentStatus, ReviewAssignment
-from reviewapp.assignment.operations import RunOptions, confirm_assignment, run_assignment
+from reviewapp.assignment.operations import RunOptions, run_assignment
 from reviewapp.cases.models import Case
 from reviewapp.cases.workflow import CaseState
 from reviewapp.experts.models import ExpertProfile
