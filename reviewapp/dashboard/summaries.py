@@ -58,7 +58,7 @@ def unit_summary(user):
         if campaign else {}
     from ..recommendation.queries import quota_left
     return {"campaign": campaign, "phase": phase_at(campaign) if campaign else None,
-            "cases": counts, "unit": user.unit,
+            "cases": counts, "unit": user.unit, "CaseState": CaseState,
             "quota_left": quota_left(user.unit_id, campaign) if campaign and user.unit_id else None}
 
 

@@ -99,3 +99,15 @@ def test_other_organizations_never_see_the_reason(app):
     html = sign_in_as(app.test_client(), other.users[0]).get("/dashboard").get_data(as_text=True)
     assert "只给申报单位看的退回意见" not in html
     assert sign_in_as(app.test_client(), other.users[0]).get(f"/cases/{case.id}").status_code == 404
+
+
+def test_the_unit_dashboard_says_how_many_cases_wait(app):
+    campaign = make_campaign()
+    unit = make_unit("北京市体育局", "beijing")
+    org = make_org(province="beijing")
+    for _ in range(3):
+        make_case(campaign, org, unit=unit)
+    make_case(campaign, org, unit=unit, state=CaseState.RETURNED)
+    page = sign_in_as(app.test_client(), make_unit_user(unit)).get("/dashboard").get_data(as_text=True)
+    assert "3 cases wait for your decision; 1 are back with their applicants for changes." in page
+    assert 'href="/recommendation/?state=submitted"' in page
