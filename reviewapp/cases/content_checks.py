@@ -43,9 +43,19 @@ class ImageFacts:
     height: int
 
 
-def contains_other_content(data: bytes) -> bool:
+# A PDF comment's rich text (/RC) and a field's rich value (/RV) are XHTML bodies by the standard:
+# Acrobat writes them uncompressed. They are not a hidden web page (and the blind copy drops them).
+_PDF_RICH_TEXT = re.compile(rb"/r[cv]\s*\((?:\\.|[^\\)]){0,400}?$", re.DOTALL)
+
+
+def contains_other_content(data: bytes, pdf: bool = False) -> bool:
     """True if the bytes also carry markup, script, a zip archive or a PDF besides their own format."""
-    if _ACTIVE_CONTENT.search(data.lower()):
+    lowered = data.lower()
+    for match in _ACTIVE_CONTENT.finditer(lowered):
+        tag = match.group()
+        rich_text_body = tag.startswith((b"<body", b"<html"))
+        if pdf and rich_text_body and _PDF_RICH_TEXT.search(lowered, max(0, match.start() - 400), match.start()):
+            continue
         return True
     if not data.startswith(b"%PDF-") and b"%PDF-" in data:
         return True
@@ -84,7 +94,7 @@ def check_image(data: bytes, family: str, max_pixels: int) -> ImageFacts:
 
 def check_pdf(data: bytes) -> int:
     """Open the PDF with qpdf and return its page count; refuse polyglots, passwords and damage."""
-    if contains_other_content(data):
+    if contains_other_content(data, pdf=True):
         raise ContentProblem("polyglot")
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:

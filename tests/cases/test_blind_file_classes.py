@@ -379,3 +379,22 @@ def test_office_evidence_reaches_the_expert_only_as_a_cleaned_pdf(app, applicant
         assert pdf_leaks(r.get_data()) == [], url
     download = next(r for url, r in responses.items() if url.endswith("/download"))
     assert download.headers["Content-Disposition"] == "attachment; filename=evidence-1.pdf"
+
+
+def test_a_rich_text_comment_as_acrobat_writes_it_is_accepted_and_dropped(app, applicant, org_client, draft):
+    """Acrobat stores a comment's rich text uncompressed, as an XHTML <body>: not a hidden web page."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    rich = (f'<?xml version="1.0"?><body xmlns="http://www.w3.org/1999/xhtml" '
+            f'xmlns:xfa="http://www.xfa.org/schema/xfa-data/1.0/" xfa:APIVersion="Acrobat:21.1.0"><p>Please check (page 2), UID=org1</p></body>')
+    pdf.pages[0].obj.Annots = Array([pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Text, Rect=Array([10, 10, 30, 30]), T=String("刘建国"), RC=String(rich)))])
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    assert b"<body xmlns" in out.getvalue()
+    response = upload(org_client, draft, ("批注.pdf", out.getvalue()))
+    assert response.status_code == 302, response.get_data(as_text=True)[:300]
+    for r in expert_files(app, draft).values():
+        assert pdf_leaks(r.get_data()) == []
