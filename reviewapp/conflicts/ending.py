@@ -27,8 +27,11 @@ def end_assignment(actor, case, expert_id, reason=""):
     assignment = db.session.scalar(db.select(ReviewAssignment).filter_by(case_id=case.id, expert_id=expert_id))
     if assignment is None:
         return None
-    # As every change of assignments: the campaign first, then the row.
+    # As every change of assignments: the campaign first, then the row; and the review, so an
+    # autosave in flight either lands before the exclusion or is refused as stale after it.
     lock_for_write(db.session.get(Campaign, assignment.campaign_id), assignment)
+    if assignment.review is not None:
+        lock_for_write(assignment.review)
     changes = {"case_id": case.id, "expert_id": expert_id, "status": assignment.status.value}
     if assignment.status is AssignmentStatus.PROPOSED and assignment.review is None:
         record(actor, "assignment.ended_by_conflict", assignment, changes=changes, reason=reason or None)
