@@ -70,11 +70,16 @@ def int_arg(name, default=None, low=INT32[0], high=INT32[1]):
     return min(max(value, low), high)
 
 
-def parse_id(text):
-    """The id a filter names (ASCII digits within the id columns), or None."""
-    if text and re.fullmatch(r"[0-9]{1,10}", text) and int(text) <= INT32[1]:
+def parse_int(text, low=INT32[0], high=INT32[1]):
+    """The whole number `text` is (ASCII digits, within [low, high]), or None."""
+    if text and re.fullmatch(r"-?[0-9]{1,19}", text) and low <= int(text) <= high:
         return int(text)
     return None
+
+
+def parse_id(text):
+    """The id a filter names, or None."""
+    return parse_int(text, 1)
 
 
 def integer_range(column_type):

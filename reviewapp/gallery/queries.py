@@ -12,6 +12,7 @@ from ..cases.models import Case, case_themes
 from ..cases.workflow import CaseState
 from ..extensions import db
 from ..i18n import pick
+from ..input_limits import MAX_PAGE, parse_int
 from ..organizations.models import Organization
 from ..organizations.reference import ORG_TYPES, PROVINCES
 from ..publishing.models import PublishedCase
@@ -31,11 +32,9 @@ class Filters:
 
     @classmethod
     def from_args(cls, args):
-        year = args.get("year", "")
-        page = args.get("page", "1")
-        return cls(year=int(year) if year.isdigit() else None, theme=args.get("theme", "")[:100],
+        return cls(year=parse_int(args.get("year"), 1, 9999), theme=args.get("theme", "")[:100],
                    province=args.get("province", "")[:32], org_type=args.get("org_type", "")[:40],
-                   q=args.get("q", "")[:200], page=max(1, int(page)) if page.isdigit() else 1)
+                   q=args.get("q", "")[:200], page=parse_int(args.get("page"), 1, MAX_PAGE) or 1)
 
     def key(self):
         return self.year, self.theme, self.province, self.org_type, self.q, self.page

@@ -31,7 +31,8 @@ def test_a_nul_in_the_anonymous_gallery_search_is_a_translated_400(client):
     assert "控制字符" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/gallery/cases/99999999999", "/gallery/cases/2147483648", "/jobs/9223372036854775808.json"])
+@pytest.mark.parametrize("path", ["/gallery/cases/99999999999", "/gallery/cases/2147483648",
+                                  "/jobs/9223372036854775808.json"])
 def test_an_id_past_the_integer_column_is_a_404(client, path):
     assert client.get(path, headers=ZH).status_code == 404
 
