@@ -44,6 +44,9 @@ from .problem import all_experts, build, is_locked, loads
 from .solver import InvalidProblem, pair_reasons, solve
 
 JOB_FUNCTION = "reviewapp.assignment.jobs:run_job"
+# Cases x experts above which a run goes to a background job (10,000 x 500 runs in a few
+# seconds; below this size it answers within the request). Setting ASSIGNMENT_JOB_PAIRS.
+JOB_PAIRS = 2_000_000
 PAGE_SIZE = 100
 
 
@@ -98,7 +101,7 @@ def needs_job(campaign):
     """Is the campaign large enough to be solved in the background?"""
     cases = db.session.scalar(db.select(func.count(Case.id)).filter(pool_filter(campaign))) or 0
     experts = db.session.scalar(db.select(func.count(ExpertProfile.id))) or 0
-    return cases * experts > current_app.config.get("ASSIGNMENT_JOB_PAIRS", 250_000)
+    return cases * experts > current_app.config.get("ASSIGNMENT_JOB_PAIRS", JOB_PAIRS)
 
 
 def request_run(actor, campaign, options=None):
