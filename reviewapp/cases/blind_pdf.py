@@ -13,6 +13,7 @@ marker (a second image appended after it, with its own GPS and names, is cut off
 """
 
 import io
+import zlib
 
 import pikepdf
 from pikepdf import Name
@@ -226,16 +227,36 @@ def _strip_object(obj: pikepdf.Object) -> None:
 
 
 def _strip_embedded_jpeg(image: pikepdf.Stream) -> None:
-    """Photos placed in a PDF keep their camera EXIF (GPS, owner) inside the JPEG stream."""
+    """Photos placed in a PDF keep their camera EXIF (GPS, owner) inside the JPEG stream; a JPEG 2000
+    image carries XML, UUID and comment boxes, so it is re-encoded from its pixels (losslessly, Flate)."""
     filters = image.get(Name.Filter)
     if isinstance(filters, pikepdf.Array):
         filters = filters[0] if len(filters) == 1 else None
+    if filters == Name.JPXDecode:
+        _reencode_jpx(image)
+        return
     if filters != Name.DCTDecode:
         return
     raw = image.read_raw_bytes()
     stripped = strip_jpeg_metadata(raw)
     if stripped != raw:
         image.write(stripped, filter=Name.DCTDecode, decode_parms=image.get(Name.DecodeParms))
+
+
+def _reencode_jpx(image: pikepdf.Stream) -> None:
+    try:
+        pixels = pikepdf.PdfImage(image).as_pil_image()
+    except Exception as error:  # noqa: BLE001 - an image we cannot read is one we cannot clean
+        raise PdfBlindingFailed(f"JPEG 2000 image: {type(error).__name__}: {error}") from error
+    # Transparency kept inside the JPEG 2000 stream (SMaskInData) is dropped: the picture stays, on white.
+    pixels = pixels.convert("L" if pixels.mode in ("1", "L", "LA", "I", "I;16") else "RGB")
+    image.write(zlib.compress(pixels.tobytes()), filter=Name.FlateDecode)
+    for key in (Name.SMaskInData, Name.Decode, Name.DecodeParms, Name.Metadata):
+        if key in image:
+            del image[key]
+    image.ColorSpace = Name.DeviceGray if pixels.mode == "L" else Name.DeviceRGB
+    image.BitsPerComponent = 8
+    image.Width, image.Height = pixels.width, pixels.height
 
 
 def _check_result(result: bytes, page_count: int) -> None:

@@ -398,3 +398,27 @@ def test_a_rich_text_comment_as_acrobat_writes_it_is_accepted_and_dropped(app, a
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     for r in expert_files(app, draft).values():
         assert pdf_leaks(r.get_data()) == []
+
+
+def test_a_jpeg_2000_image_in_a_pdf_is_reencoded_from_its_pixels():
+    import pikepdf
+    from pikepdf import Dictionary, Name
+
+    from reviewapp.cases.blind import make_blind_copy
+    jpx = io.BytesIO()
+    picture((20, 10)).save(jpx, "JPEG2000", comment="刘建国 org1@example.cn".encode())
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    image = pdf.make_stream(jpx.getvalue(), Type=Name.XObject, Subtype=Name.Image, Width=20, Height=10,
+                            Filter=Name.JPXDecode)
+    pdf.pages[0].obj.Resources = Dictionary(XObject=Dictionary(Im1=image))
+    pdf.pages[0].obj.Contents = pdf.make_stream(b"q 20 0 0 10 0 0 cm /Im1 Do Q")
+    out = io.BytesIO()
+    pdf.save(out)
+    assert "org1@example.cn" in pdf_leaks(out.getvalue())
+    blind = make_blind_copy(out.getvalue(), "pdf", "scan.pdf")
+    assert pdf_leaks(blind) == []
+    with pikepdf.open(io.BytesIO(blind)) as result:
+        placed = result.pages[0].images["/Im1"]
+        assert placed.Filter == Name.FlateDecode
+        assert pikepdf.PdfImage(placed).as_pil_image().getpixel((3, 3))[0] > 150
