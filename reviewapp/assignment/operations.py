@@ -47,6 +47,7 @@ JOB_FUNCTION = "reviewapp.assignment.jobs:run_job"
 # Cases x experts above which a run goes to a background job (10,000 x 500 runs in a few
 # seconds; below this size it answers within the request). Setting ASSIGNMENT_JOB_PAIRS.
 JOB_PAIRS = 2_000_000
+FAIRNESS_INLINE_PAIRS = 20_000
 PAGE_SIZE = 100
 
 
@@ -97,17 +98,21 @@ class Preview:
         return not self.short
 
 
-def needs_job(campaign):
-    """Is the campaign large enough to be solved in the background?"""
+def needs_job(campaign, options=None):
+    """Is the campaign large enough to be solved in the background? The fairness floor is an
+    integer program (up to a minute per stage): in the background from a smaller size on."""
     cases = db.session.scalar(db.select(func.count(Case.id)).filter(pool_filter(campaign))) or 0
     experts = db.session.scalar(db.select(func.count(ExpertProfile.id))) or 0
-    return cases * experts > current_app.config.get("ASSIGNMENT_JOB_PAIRS", JOB_PAIRS)
+    limit = current_app.config.get("ASSIGNMENT_JOB_PAIRS", JOB_PAIRS)
+    if options is not None and options.fairness:
+        limit = min(limit, FAIRNESS_INLINE_PAIRS)
+    return cases * experts > limit
 
 
 def request_run(actor, campaign, options=None):
     """Run now, or queue a background run for a large campaign. Returns the AssignmentRun."""
     options = options or RunOptions()
-    if not needs_job(campaign):
+    if not needs_job(campaign, options):
         return run_assignment(actor, campaign, options)[2]
     from ..jobs import enqueue
     job = enqueue(JOB_FUNCTION, {"campaign_id": campaign.id, "options": options.as_dict(),
