@@ -7,6 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..audit import record
 from ..extensions import db
+from ..input_limits import parse_id
 from ..timezones import local_to_utc, utc_to_local
 from .children import ChildRefused, apply_criteria, apply_themes, criteria_snapshot, themes_snapshot
 from .models import Campaign
@@ -34,7 +35,7 @@ class CampaignError(Exception):
 
 
 def _id(value):
-    return int(value) if str(value or "").isdigit() else None
+    return parse_id(str(value or ""))
 
 
 def values_from_form(form):

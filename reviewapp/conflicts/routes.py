@@ -13,6 +13,7 @@ from ..cases.models import Case
 from ..cases.workflow import EDITABLE_STATES
 from ..experts.queries import pool_experts
 from ..extensions import db
+from ..input_limits import parse_id
 from ..views import committed
 from . import operations, queries
 from .forms import ActionForm, DeclareForm
@@ -62,8 +63,8 @@ def replacement(campaign_id, case_id):
 
 def _declaration(case_ids_allowed):
     """The declaration the form names (field `declaration`), if it belongs to an allowed case."""
-    number = request.form.get("declaration", "")
-    declaration = db.session.get(ApplicantConflict, int(number)) if number.isdigit() and len(number) < 10 else None
+    number = parse_id(request.form.get("declaration", ""))
+    declaration = db.session.get(ApplicantConflict, number) if number else None
     return declaration if declaration is not None and case_ids_allowed(declaration) else None
 
 

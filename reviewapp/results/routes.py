@@ -22,6 +22,7 @@ from ..cases.models import Case
 from ..conflicts.queries import excluded_reviews
 from ..extensions import db
 from ..i18n import current_language
+from ..input_limits import parse_id, parse_int
 from ..security import DOWNLOAD_POLICY
 from ..views import committed
 from . import operations, queries
@@ -121,10 +122,7 @@ def export(campaign_id):
 
 
 def _int_or_none(text):
-    try:
-        return int(text) if str(text or "").strip() != "" else None
-    except ValueError:
-        return None
+    return parse_int(str(text or "").strip())
 
 
 def limits_from(values, results):
@@ -169,9 +167,9 @@ def selection(campaign_id):
 @allow(Role.ADMIN)
 def record(campaign_id):
     campaign = _campaign_or_404(campaign_id)
-    final = {int(v) for v in request.form.getlist("selected") if v.isdigit()}
-    reasons = {int(k.split("-", 1)[1]): v for k, v in request.form.items()
-               if k.startswith("reason-") and k.split("-", 1)[1].isdigit()}
+    final = {case_id for v in request.form.getlist("selected") if (case_id := parse_id(v))}
+    reasons = {parse_id(k.split("-", 1)[1]): v for k, v in request.form.items()
+               if k.startswith("reason-") and parse_id(k.split("-", 1)[1])}
     if not FlaskForm().validate_on_submit():
         return _selection_page(campaign, request.form, 400, [_l("The form had expired; please send it again.")],
                                final, reasons)

@@ -32,7 +32,7 @@ EXTREME_DATE = st.sampled_from(["0001-01-01", "9999-12-31", "9999-12-31T23:59", 
 FORMULA = st.sampled_from(["=HYPERLINK(\"http://evil.example\",\"点击\")", "+1+1", "-2+3", "@SUM(A1:A2)",
                            "\t=1+1", "\r=1+1", "=cmd|' /C calc'!A0"])
 ODD_UNICODE = st.sampled_from(["\u202egpj.exe", "\u200b", "e\u0301" * 50, "\ufeff", "ﬁ", "\u2028", "%00", "%s%n",
-                               "../../etc/passwd", "<script>alert(1)</script>", "' OR 1=1 --", "${7*7}{{7*7}}"])
+                               "../../etc/passwd", "²", "١٢٣", "٣٠٠٠٠٠٠٠٠٠٠٠", "<script>alert(1)</script>", "' OR 1=1 --", "${7*7}{{7*7}}"])
 
 SURROGATE = st.sampled_from(["\ud800", "a\udfffb", "\udbff\udc00x"])
 
