@@ -23,6 +23,17 @@ def ended_clause():
                                ReviewDecline.kind == DeclineKind.CONFLICT))
 
 
+def counted_review():
+    """SQL: the Review (joined to its ReviewAssignment) counts in results. Not when a conflict
+    excluded it, nor while its pair has a declared conflict that is not waived (however that
+    conflict was recorded: end_assignment flags the review, this holds even without the flag)."""
+    from ..experts.models import Conflict, ConflictSource
+    declared = exists().where(and_(Conflict.case_id == ReviewAssignment.case_id,
+                                   Conflict.expert_id == ReviewAssignment.expert_id,
+                                   Conflict.source != ConflictSource.AUTOMATIC, Conflict.waived_at.is_(None)))
+    return and_(Review.excluded_at.is_(None), ~declared)
+
+
 def ended_pairs(case_ids):
     """{(case id, expert id)} of the assignments of these cases that a conflict ended."""
     if not case_ids:
@@ -84,10 +95,10 @@ def ended_in_campaign(campaign):
 
 
 def excluded_reviews(campaign, case_ids=None):
-    """{case id: [expert id]} of the submitted reviews a conflict excluded from the results."""
+    """{case id: [expert id]} of the submitted reviews a conflict keeps out of the results."""
     query = (db.select(ReviewAssignment.case_id, ReviewAssignment.expert_id)
              .join(Review, Review.assignment_id == ReviewAssignment.id)
-             .filter(ReviewAssignment.campaign_id == campaign.id, Review.excluded_at.is_not(None),
+             .filter(ReviewAssignment.campaign_id == campaign.id, ~counted_review(),
                      Review.status == ReviewStatus.SUBMITTED)
              .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id))
     if case_ids is not None:

@@ -16,6 +16,8 @@ from sqlalchemy.orm.util import identity_key
 
 from ..assignment.models import ReviewAssignment
 from ..campaigns.models import Campaign, Criterion
+from ..cases.models import Case
+from ..experts.models import Conflict
 from ..review.models import Review, ReviewDecline, ReviewStatus
 
 
@@ -44,6 +46,8 @@ def campaigns_touched(session):
             if isinstance(obj, Review):
                 if _review_changes_results(obj, deleted):
                     touched.add(_campaign_of_review(session, obj))
+            elif isinstance(obj, Conflict):  # a declared conflict takes the pair's review out of the results
+                touched.add(session.scalar(select(Case.campaign_id).where(Case.id == obj.case_id)))
             elif isinstance(obj, (ReviewAssignment, ReviewDecline, Criterion)):
                 if deleted or inspect(obj).pending or session.is_modified(obj, include_collections=False):
                     touched.add(obj.campaign_id if obj.campaign_id is not None else

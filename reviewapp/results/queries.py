@@ -15,6 +15,7 @@ from ..assignment.models import ReviewAssignment
 from ..auth.models import User
 from ..cache import app_cache
 from ..cases.models import Case
+from ..conflicts.queries import counted_review
 from ..extensions import db
 from ..organizations.reference import ORG_TYPE_LABELS, province_label
 from ..review.models import Review, ReviewStatus
@@ -38,7 +39,7 @@ def submitted_rows(campaign):
     return db.session.execute(
         db.select(ReviewAssignment, Review).join(Review, Review.assignment_id == ReviewAssignment.id)
         .filter(ReviewAssignment.campaign_id == campaign.id, Review.status == ReviewStatus.SUBMITTED,
-                Review.excluded_at.is_(None))
+                counted_review())
         .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id)).all()
 
 
@@ -47,9 +48,9 @@ def plain_reviews(campaign):
     rows = db.session.execute(
         db.select(ReviewAssignment.case_id, ReviewAssignment.expert_id, Review.scores)
         .join(Review, Review.assignment_id == ReviewAssignment.id)
-        # A review a conflict of interest excluded (reviewapp/conflicts) is never counted.
+        # A review in conflict of interest (reviewapp/conflicts) is never counted.
         .filter(ReviewAssignment.campaign_id == campaign.id, Review.status == ReviewStatus.SUBMITTED,
-                Review.excluded_at.is_(None))
+                counted_review())
         .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id))
     return [aggregation.Review(case_id, expert_id, dict(scores)) for case_id, expert_id, scores in rows]
 
