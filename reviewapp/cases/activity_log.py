@@ -11,7 +11,7 @@ from datetime import date, datetime, timezone
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 
 from ..spreadsheets import TableRefused, append_row, read_rows
 
@@ -21,15 +21,20 @@ COLUMNS = [
     ("host_unit", "举办单位", "Host unit", 200),
     ("name", "活动名称", "Activity name", 200),
     ("summary", "活动简介", "Summary", 2000),
-    ("mode", "举办方式", "Online/offline", None),
+    ("mode", "举办方式 (线上、线下)", "Online/offline", None),
     ("held_on_text", "举办时间", "Time", 100),
     ("contact_person", "联系人", "Contact person", 80),
     ("contact_details", "联系方式", "Contact details", 120),
     ("remarks", "备注", "Remarks", 2000),
 ]
+# The header exactly as seed 001 issues it (举办方式 with its note in half-width brackets).
 HEADERS_ZH = [zh for _attr, zh, _en, _max in COLUMNS]
+TITLE = "全民健身志愿服务活动统计表"
+UNIT_LINE = "单位名称（盖章）："
 REQUIRED = ("name", "mode", "held_on_text")
 MAX_ROWS = 2000
+# The issued table has a title and the 单位名称 line above its header: look this far for it.
+HEADER_SEARCH_ROWS = 10
 _EXTRA_HEADER_NAMES = {
     "no": "position", "number": "position", "serial number": "position", "host": "host_unit",
     "activity": "name", "name": "name", "mode": "mode", "online or offline": "mode", "date": "held_on_text",
@@ -62,16 +67,23 @@ class ParsedTable:
     errors: list = field(default_factory=list)    # RowError
 
 
+_BRACKETED = re.compile(r"[(\[【〔〖][^)\]】〕〗]*[)\]】〕〗]")
+
+
 def _header_key(text):
-    text = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
-    return re.sub(r"[\s:：*]+", " ", text).strip().rstrip(".")
+    """A header cell as compared: NFKC (full-width brackets and spaces become half-width), without
+    its bracketed note ("举办方式（线上、线下）", "举办方式 (线上/线下)" are 举办方式), spaces, colons
+    and asterisks, lower case."""
+    text = unicodedata.normalize("NFKC", str(text or "")).lower()
+    text = _BRACKETED.sub("", text)
+    return re.sub(r"[\s:：*]+", "", text).rstrip(".")
 
 
 _HEADER_LOOKUP = {}
 for _attr, _zh, _en, _max in COLUMNS:
     _HEADER_LOOKUP[_header_key(_zh)] = _attr
     _HEADER_LOOKUP[_header_key(_en)] = _attr
-_HEADER_LOOKUP.update(_EXTRA_HEADER_NAMES)
+_HEADER_LOOKUP.update({_header_key(name): attr for name, attr in _EXTRA_HEADER_NAMES.items()})
 
 
 def parse_date(value):
@@ -134,26 +146,42 @@ def check_row(values, number, header_names):
     return row, errors
 
 
-def parse_table(table_rows):
-    """Check rows of cells (the first non-empty one is the header) against the statistics table."""
-    rows = iter(enumerate(table_rows, start=1))
-    header = None
-    for number, cells in rows:
-        if any(_cell_text(c) for c in cells):
-            header = (number, cells)
-            break
-    if header is None:
-        raise ImportRefused(_l("The file is empty."))
+def _header_positions(cells):
     positions, header_names = {}, {}
-    for index, cell in enumerate(header[1]):
+    for index, cell in enumerate(cells):
         attr = _HEADER_LOOKUP.get(_header_key(cell))
         if attr and attr not in positions:
             positions[attr] = index
             header_names[attr] = _cell_text(cell)
-    missing = [zh for attr, zh, _en, _max in COLUMNS if attr in REQUIRED and attr not in positions]
-    if missing:
-        raise ImportRefused(_l("Row %(row)d should be the header of the table; these columns are missing: "
-                               "%(columns)s.", row=header[0], columns="、".join(missing)))
+    return positions, header_names
+
+
+def _find_header(rows):
+    """(row number, positions, header names) of the header: the first of the first
+    HEADER_SEARCH_ROWS rows that names every required column (title rows and the 单位名称
+    line above it are skipped). Without one, the refusal names the row that came closest."""
+    closest = None
+    for number, cells in rows:
+        if any(_cell_text(c) for c in cells):
+            positions, header_names = _header_positions(cells)
+            if all(attr in positions for attr in REQUIRED):
+                return number, positions, header_names
+            if closest is None or len(positions) > len(closest[1]):
+                closest = (number, positions)
+        if number >= HEADER_SEARCH_ROWS and closest is not None:
+            break
+    if closest is None:
+        raise ImportRefused(_l("The file is empty."))
+    missing = [zh for attr, zh, _en, _max in COLUMNS if attr in REQUIRED and attr not in closest[1]]
+    raise ImportRefused(_l("Row %(row)d should be the header of the table; these columns are missing: "
+                           "%(columns)s.", row=closest[0], columns="、".join(missing)))
+
+
+def parse_table(table_rows):
+    """Check rows of cells against the statistics table: the header is found among the first rows
+    (as a city issues the table: a title row, the 单位名称 line, then the header), the rows follow it."""
+    rows = iter(enumerate(table_rows, start=1))
+    _number, positions, header_names = _find_header(rows)
     result = ParsedTable()
     for number, cells in rows:
         cells = list(cells)
@@ -179,25 +207,90 @@ def read_table(data, extension):
         raise ImportRefused(refused.message) from refused
 
 
+# ---- re-import: which stored activity an imported row corrects --------------------
+
+ENTRY_FIELDS = ("host_unit", "name", "summary", "mode", "held_on_text", "contact_person", "contact_details",
+                "remarks")
+
+
+def _same(text):
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", str(text or ""))).strip().lower()
+
+
+def _position(row):
+    text = _same(row.get("position"))
+    return int(text) if text.isdigit() else None
+
+
+def match_rows(entries, rows):
+    """[(stored entry or None, row)] for the imported `rows`, each entry matched at most once.
+
+    A row is the stored activity of the same 活动名称 and 举办时间; failing that, the one of its
+    序号 if it shares the name or the time (a corrected name or date). A row with the number of a
+    stored activity but neither its name nor its time is a new activity: a second table numbered
+    from 1 again must not overwrite the first."""
+    used, matched = set(), [None] * len(rows)
+    by_key, by_position = {}, {}
+    for entry in entries:
+        by_key.setdefault((_same(entry.name), _same(entry.held_on_text)), []).append(entry)
+        by_position.setdefault(entry.position, entry)
+    for index, row in enumerate(rows):
+        for entry in by_key.get((_same(row.get("name")), _same(row.get("held_on_text"))), ()):
+            if entry.id not in used:
+                matched[index] = entry
+                used.add(entry.id)
+                break
+    for index, row in enumerate(rows):
+        entry = by_position.get(_position(row))
+        if matched[index] is None and entry is not None and entry.id not in used and (
+                _same(entry.name) == _same(row.get("name"))
+                or _same(entry.held_on_text) == _same(row.get("held_on_text"))):
+            matched[index] = entry
+            used.add(entry.id)
+    return list(zip(matched, rows))
+
+
 def held_on_datetime(held):
     """The stored form of a date of the log: midnight UTC of that calendar day."""
     return datetime(held.year, held.month, held.day, tzinfo=timezone.utc) if held else None
 
 
-def export_xlsx(entries):
-    """The log as an .xlsx file with the statistics table's Chinese headers."""
+def table_title(year=None):
+    """The title row as issued: "2024 年全民健身志愿服务活动统计表"."""
+    return f"{year} 年{TITLE}" if year else TITLE
+
+
+def export_xlsx(entries, year=None, unit_name=""):
+    """The log as the statistics table is issued (seed 001): the title row with the campaign's year,
+    the 单位名称（盖章） line with the reporting unit's name, the header, then the rows numbered 1..n.
+    Always in Chinese: it is the form the bureau collects and stamps."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "活动统计表"
-    sheet.append(HEADERS_ZH)
-    for cell in sheet[1]:
+    append_row(sheet, [table_title(year)])
+    append_row(sheet, [UNIT_LINE + (unit_name or "")])
+    append_row(sheet, HEADERS_ZH)
+    last = "ABCDEFGHI"[len(HEADERS_ZH) - 1]
+    sheet.merge_cells(f"A1:{last}1")
+    sheet.merge_cells(f"A2:{last}2")
+    sheet["A1"].font = Font(bold=True, size=16)
+    sheet["A1"].alignment = Alignment(horizontal="center", vertical="center")
+    sheet.row_dimensions[1].height = 30
+    for cell in sheet[3]:
         cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for number, entry in enumerate(entries, start=1):
         append_row(sheet, [number, entry.host_unit, entry.name, entry.summary,
                       MODE_LABELS_ZH.get(entry.mode, entry.mode), entry.held_on_text,
                       entry.contact_person, entry.contact_details, entry.remarks])
-    for letter, width in zip("ABCDEFGHI", (6, 24, 28, 40, 10, 16, 10, 18, 20)):
+    for letter, width in zip("ABCDEFGHI", (6, 24, 28, 40, 12, 16, 10, 18, 20)):
         sheet.column_dimensions[letter].width = width
+    # Printed as the paper form: landscape, one page wide, the header repeated on every page.
+    sheet.freeze_panes = "A4"
+    sheet.print_title_rows = "3:3"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -135,8 +135,11 @@ class ActivityForm(FlaskForm):
 class ImportForm(FlaskForm):
     table = FileField(_l("Statistics table (.xlsx or .csv)"), validators=[
         FileRequired(_l("Choose a file."))],
-        description=_l("The first row holds the column names of the city statistics table: 序号, 举办单位, "
-                       "活动名称, 活动简介, 举办方式, 举办时间, 联系人, 联系方式, 备注 (or their English names)."))
+        description=_l("The table as the city issues it: the title and the 单位名称 line above the header are "
+                       "skipped; the header names the columns 序号, 举办单位, 活动名称, 活动简介, 举办方式 (线上、线下), "
+                       "举办时间, 联系人, 联系方式, 备注 (or their English names). Importing a corrected copy updates "
+                       "the activities already in the log (the same 序号, or the same 活动名称 and 举办时间) "
+                       "instead of adding them again."))
 
 
 @limits_from(Evidence)

@@ -1,5 +1,7 @@
 """Operations that change a case. Each takes the actor, writes the audit entry and flushes;
 the request or command that calls it commits once."""
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import InvalidRequestError
 
@@ -10,7 +12,7 @@ from ..locking import lock_for_write
 from ..ops.arrival import arrived_at
 from ..recommendation.routing import RoutingError, route_case
 from ..timezones import utcnow
-from .activity_log import held_on_datetime
+from .activity_log import held_on_datetime, match_rows
 from .checks import file_identity_flags, identity_of, missing_items, redactor_of
 from .evidence import LINK, delete_evidence, ensure_blind_copy, read_stored
 from .models import ActivityLogEntry, Case
@@ -122,15 +124,52 @@ def _entry_values(row):
                 contact_details=row.get("contact_details", ""), remarks=row.get("remarks", ""))
 
 
+@dataclass(frozen=True)
+class ImportCounts:
+    added: int
+    updated: int
+    unchanged: int
+
+
+def _changed_fields(entry, values):
+    return sorted(name for name, value in values.items() if getattr(entry, name) != value)
+
+
 def import_activities(actor, case, rows):
-    """Append checked rows of the statistics table to the log (all or nothing: call only without errors)."""
+    """Merge checked rows of the statistics table into the log (all or nothing: call only without
+    errors). A row that is a stored activity (activity_log.match_rows) updates it, the others are
+    added after the last; importing a corrected copy of the table therefore adds no duplicates."""
     require_editable(case)
+    added = updated = unchanged = 0
     start = len(case.activities)
-    for offset, row in enumerate(rows, start=1):
-        db.session.add(ActivityLogEntry(case=case, position=start + offset, **_entry_values(row)))
+    for entry, row in match_rows(list(case.activities), rows):
+        values = _entry_values(row)
+        if entry is None:
+            added += 1
+            db.session.add(ActivityLogEntry(case=case, position=start + added, **values))
+        elif _changed_fields(entry, values):
+            updated += 1
+            for name, value in values.items():
+                setattr(entry, name, value)
+        else:
+            unchanged += 1
     db.session.flush()
-    record(actor, "case.activities_imported", case, changes={"rows": len(rows)})
-    return len(rows)
+    record(actor, "case.activities_imported", case,
+           changes={"rows": len(rows), "added": added, "updated": updated})
+    return ImportCounts(added, updated, unchanged)
+
+
+def edit_activity(actor, entry, row):
+    """Change one row of the log; saving it unchanged writes nothing."""
+    require_editable(entry.case)
+    values = _entry_values(row)
+    changed = _changed_fields(entry, values)
+    if changed:
+        for name in changed:
+            setattr(entry, name, values[name])
+        db.session.flush()
+        record(actor, "case.activity_edited", entry.case, changes={"activity": entry.id, "fields": changed})
+    return changed
 
 
 def delete_activity(actor, entry):

@@ -1,7 +1,7 @@
 """The activity log of a case: rows added by hand, imported from the statistics table, exported back."""
 from datetime import date
 
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -82,6 +82,26 @@ def delete_activity(case_id, activity_id):
     return redirect(url_for("cases.activities", case_id=case_id))
 
 
+@bp.route("/<int:case_id>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@allow(Role.ORGANIZATION, check=owns_activity)
+def edit_activity(case_id, activity_id):
+    case = load_case(case_id)
+    entry = db.session.get(ActivityLogEntry, activity_id)
+    form = ActivityForm(obj=entry) if request.method == "GET" else ActivityForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            changed = operations.edit_activity(current_user, entry, form.row())
+        except operations.CaseError as refusal:
+            flash(refusal.message, "error")
+        else:
+            db.session.commit()
+            flash(_l("Activity saved.") if changed else _l("Nothing was changed."), "success")
+        return redirect(url_for("cases.activities", case_id=case_id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("cases/activity_edit.html", case=case, entry=entry, form=form,
+                           editable=operations.is_editable(case)), status
+
+
 def _table_rows(upload):
     """Rows of cells from an uploaded .xlsx (checked like evidence: no zip bombs) or .csv file."""
     data = read_upload(upload.stream, upload.filename, IMPORT_MAX_BYTES)
@@ -109,9 +129,10 @@ def import_activities(case_id):
         return _page(case, import_form=form, import_error=refusal.message, status=422)
     if table.errors:
         return _page(case, import_form=form, row_errors=table.errors, status=422)
-    count = operations.import_activities(current_user, case, table.rows)
+    counts = operations.import_activities(current_user, case, table.rows)
     db.session.commit()
-    flash(_l("%(n)d activities imported.", n=count), "success")
+    flash(_l("Table imported: %(added)d activities added, %(updated)d updated, %(unchanged)d unchanged.",
+             added=counts.added, updated=counts.updated, unchanged=counts.unchanged), "success")
     return redirect(url_for("cases.activities", case_id=case_id))
 
 
@@ -124,7 +145,8 @@ def export_activities(case_id):
         from .snapshot import submitted_version
         shown = submitted_version(case)
         rows = shown.activities if shown is not None else []
-    response = make_response(export_xlsx(rows))
+    # 单位名称: the applicant organization, whose table this is (only it, admins and its unit read it).
+    response = make_response(export_xlsx(rows, year=case.campaign.year, unit_name=case.organization.name))
     response.headers["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     response.headers["Content-Disposition"] = f"attachment; filename=activities-case-{case.id}.xlsx"
     response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY

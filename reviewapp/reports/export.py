@@ -48,8 +48,9 @@ def cases_for_log(campaign, case_set="selected", province=""):
     return db.session.scalars(select.order_by(Organization.name, Case.id)).all()
 
 
-def activity_log_xlsx(cases):
-    """The city statistics table (序号 … 备注) over every activity of `cases`, numbered 1..n.
+def activity_log_xlsx(cases, year=None, unit_name=""):
+    """The city statistics table as issued (title, 单位名称, 序号 … 备注) over every activity of
+    `cases`, numbered 1..n.
 
     An activity without a host unit is listed under its case's organization."""
     entries = [SimpleNamespace(host_unit=entry.host_unit or case.organization.name, name=entry.name,
@@ -57,4 +58,4 @@ def activity_log_xlsx(cases):
                                contact_person=entry.contact_person, contact_details=entry.contact_details,
                                remarks=entry.remarks)
                for case in cases for entry in case.activities]
-    return export_xlsx(entries)
+    return export_xlsx(entries, year=year, unit_name=unit_name)

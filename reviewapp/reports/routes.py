@@ -59,4 +59,5 @@ def activities_export(campaign_id):
     case_set = request.args.get("cases", "selected")
     case_set = case_set if case_set in CASE_SETS else "selected"
     cases = cases_for_log(item, case_set, request.args.get("province", "")[:32])
-    return _xlsx(activity_log_xlsx(cases), f"activities-{item.slug}-{case_set}.xlsx")
+    # 单位名称 is left for the department to write and stamp: the roll-up is its own report.
+    return _xlsx(activity_log_xlsx(cases, year=item.year), f"activities-{item.slug}-{case_set}.xlsx")

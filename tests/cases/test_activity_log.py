@@ -58,7 +58,7 @@ def test_bad_rows_are_named_by_row_and_column_and_nothing_is_imported(org_client
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Nothing was imported" in page
     assert "Row 3, column “活动名称”" in page
-    assert "Row 5, column “举办方式”" in page and "Row 5, column “举办时间”" in page
+    assert "Row 5, column “举办方式 (线上、线下)”" in page and "Row 5, column “举办时间”" in page
     assert count_rows() == 0
 
 
@@ -88,8 +88,9 @@ def test_rows_added_in_the_form_and_exported_with_the_chinese_headers(org_client
     assert bad.status_code == 422 and "没有日期" in bad.get_data(as_text=True)
     export = org_client.get(f"/cases/{draft.id}/activities.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(export.data)).active
-    rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == ["序号", "举办单位", "活动名称", "活动简介", "举办方式", "举办时间", "联系人", "联系方式", "备注"]
+    rows = list(sheet.iter_rows(values_only=True))[2:]     # below the title and the 单位名称 line
+    assert list(rows[0]) == ["序号", "举办单位", "活动名称", "活动简介", "举办方式 (线上、线下)", "举办时间", "联系人",
+                             "联系方式", "备注"]
     assert list(rows[1]) == [1, "朝阳区体育局", "社区健步走", None, "线上", "2025-05-20", "王丽", "13800138000", "线上直播"]
 
 

@@ -7,7 +7,7 @@ from reviewapp.reports.statistics import campaign_statistics
 from tests.factories import sign_in_as
 from tests.publishing.data import announce, make_publishing_campaign
 
-LOG_HEADERS = ["序号", "举办单位", "活动名称", "活动简介", "举办方式", "举办时间", "联系人", "联系方式", "备注"]
+LOG_HEADERS = ["序号", "举办单位", "活动名称", "活动简介", "举办方式 (线上、线下)", "举办时间", "联系人", "联系方式", "备注"]
 
 
 def table(statistics, dimension):
@@ -58,14 +58,18 @@ def test_activity_log_table_has_the_exact_city_columns(app, login_as):
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0] == LOG_HEADERS
+    # As seed 001 issues it: the title with the campaign's year, the 单位名称 line, the header.
+    assert rows[0][0] == f"{data.campaign.year} 年全民健身志愿服务活动统计表"
+    assert rows[1][0] == "单位名称（盖章）："
+    assert rows[2] == LOG_HEADERS
+    rows = rows[2:]
     assert [row[0] for row in rows[1:]] == [1, 2]
     assert {row[1] for row in rows[1:]} == {data.beijing.organization.name, data.shanghai.organization.name}
     assert {row[2] for row in rows[1:]} == {f"{data.selected_zh.title}·八段锦教学",
                                             f"{data.selected_en.title}·八段锦教学"}
     assert rows[1][4] == "线下" and rows[1][5] == "2026年3月5日"
     zhejiang = client.get(f"/reports/campaigns/{data.campaign.id}/activities.xlsx?cases=submitted&province=zhejiang")
-    assert len(list(load_workbook(io.BytesIO(zhejiang.data)).worksheets[0].iter_rows())) == 3
+    assert len(list(load_workbook(io.BytesIO(zhejiang.data)).worksheets[0].iter_rows())) == 3 + 2
 
 
 def test_admin_only_pages_refuse_other_roles(app, login_as):

@@ -122,6 +122,7 @@ POLICY = {
     "cases.activities": CASE_READERS,
     "cases.add_activity": CASE_OWNER,
     "cases.delete_activity": CASE_OWNER,
+    "cases.edit_activity": CASE_OWNER,
     "cases.import_activities": CASE_OWNER,
     "cases.export_activities": CASE_READERS,
     "cases.evidence": CASE_READERS,
