@@ -16,13 +16,6 @@ RECOMMENDED_STATES = (CaseState.RECOMMENDED, CaseState.UNDER_REVIEW, CaseState.R
                       CaseState.SELECTED, CaseState.NOT_SELECTED, CaseState.PUBLISHED)
 
 
-def unit_cases(unit_id, campaign):
-    """The cases a unit screens in a campaign (drafts are the applicant's own)."""
-    return db.session.scalars(db.select(Case).filter(
-        Case.unit_id == unit_id, Case.campaign_id == campaign.id,
-        Case.state != CaseState.DRAFT).order_by(Case.submitted_at, Case.id)).all()
-
-
 def recommended_count(unit_id, campaign):
     return db.session.scalar(db.select(func.count(Case.id)).filter(
         Case.unit_id == unit_id, Case.campaign_id == campaign.id,

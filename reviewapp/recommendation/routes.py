@@ -142,10 +142,6 @@ def case_notes(case_id):
                            shown=screening.submitted_version(case)), status
 
 
-class _NothingChosen(Exception):
-    message = _l("Choose at least one case in the list.")
-
-
 @bp.post("/bulk")
 @allow(Role.UNIT)
 def bulk():
@@ -161,7 +157,7 @@ def bulk():
         flash(_l("The form had expired; please send it again."), "error")
         return redirect(back)
     if not cases:
-        flash(_NothingChosen.message, "error")
+        flash(_l("Choose at least one case in the list."), "error")
         return redirect(back)
     reason = (request.form.get("reason") or "").strip()
     if action == "return" and not reason:
