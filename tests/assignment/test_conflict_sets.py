@@ -4,9 +4,12 @@ mail domains (public ones excepted), declared conflicts and waivers of detected 
 import random
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reviewapp.assignment.conflict_sets import active_conflict_mask
+from reviewapp.assignment.conflict_sets import active_conflict_mask, detected_mask
 from reviewapp.assignment.problem import all_experts, pool_cases
+from reviewapp.experts.conflicts import Party, detect
 from reviewapp.experts.operations import declare_conflict, waive_conflict
 from reviewapp.experts.queries import active_conflict_pairs, pool_experts
 from reviewapp.extensions import db
@@ -47,3 +50,24 @@ def test_the_matrix_matches_the_per_pair_rules(app):
     found = {(pool[i].id, people[j].id) for i, j in np.argwhere(mask)}
     assert found == expected
     assert 5 < len(expected) < len(cases) * len(experts)         # the rules had work to do both ways
+
+
+# --- the pure rules, on any spelling ------------------------------------------------------------
+
+
+WORDS = ["北京", "体育", "大学", "协会", "长沙市", "老年人", "Sports", "Univ", " ", "·", "(", "a", "中心"]
+name = st.lists(st.sampled_from(WORDS), max_size=5).map("".join)
+province = st.sampled_from([None, "", "beijing", "hunan"])
+email = st.builds(lambda user, domain: f"{user}@{domain}" if domain else user, st.sampled_from(["a", "b.c", ""]),
+                  st.sampled_from(["", "bsu.edu.cn", "BSU.edu.cn", "qq.com", "x.org"]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(province, st.lists(name, min_size=1, max_size=3).map(tuple), email), min_size=1, max_size=5),
+       st.lists(st.tuples(province, name, email), min_size=1, max_size=5))
+def test_the_arrays_agree_with_detect_on_any_spelling(orgs, experts):
+    mask = detected_mask(orgs, list(range(len(orgs))), experts)
+    for i, (o_province, o_names, o_email) in enumerate(orgs):
+        for j, (e_province, affiliation, e_email) in enumerate(experts):
+            expert = Party(e_province, tuple(n for n in [affiliation] if n), e_email)
+            assert bool(mask[i, j]) == bool(detect(expert, Party(o_province, o_names, o_email))), (i, j)
