@@ -15,8 +15,14 @@ from .rubric import LevelsError, parse_levels
 _DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+def _plausible_moment(form, field):
+    # A window is a time of a campaign: 0001-01-01 in Beijing is before the first UTC moment.
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Enter a date and time between the years 2000 and 2100."))
+
+
 def _window_field(label):
-    return DateTimeLocalField(label, format=_DATETIME_FORMAT, validators=[required()])
+    return DateTimeLocalField(label, format=_DATETIME_FORMAT, validators=[required(), _plausible_moment])
 
 
 @limits_from(Theme)

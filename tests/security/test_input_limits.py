@@ -72,3 +72,17 @@ def test_a_very_long_password_is_judged_not_a_server_error(client):
     response = client.post("/auth/register", headers=ZH, data={
         "csrf_token": token, "name": "协会", "password": "长" * 100_000, "confirm": "长" * 100_000})
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_a_campaign_window_at_the_ends_of_the_calendar_is_refused_with_the_range(app, moment):
+    from tests.foundation.html_forms import form_posting_to
+    from tests.factories import make_user
+
+    client = sign_in_as(app.test_client(), make_user("admin"))
+    campaign = make_campaign()
+    page = f"/campaigns/{campaign.id}/edit"
+    form = form_posting_to(client.get(page).get_data(as_text=True), page, page)
+    response = client.post(page, data=form.data(submission_opens=moment), headers=ZH)
+    assert response.status_code in (200, 422)
+    assert "2000 年至 2100 年" in response.get_data(as_text=True)
