@@ -167,6 +167,7 @@ def next_item(user, after_token=None):
 def spread_for_experts(assignment):
     """The sorted weighted totals of the case's submitted reviews, without names; None
     unless the campaign shows spreads and its review deadline has passed."""
+    from ..conflicts.queries import counted_review
     from ..results.aggregation import weighted_total
     from ..results.queries import rubric_of
 
@@ -176,17 +177,18 @@ def spread_for_experts(assignment):
     rubric = rubric_of(campaign)
     rows = db.session.scalars(db.select(Review).join(ReviewAssignment).filter(
         ReviewAssignment.case_id == assignment.case_id, Review.status == ReviewStatus.SUBMITTED,
-        Review.excluded_at.is_(None))).all()
+        counted_review())).all()
     totals = sorted(round(weighted_total(r.scores, rubric), 2) for r in rows)
     return totals or None
 
 
 def feedback_for_case(case):
-    """[(reviewer number, Review)] of a case's submitted reviews, numbered in token order."""
+    """[(reviewer number, Review)] of a case's counted reviews, numbered in token order."""
+    from ..conflicts.queries import counted_review
     rows = db.session.execute(db.select(ReviewAssignment, Review).join(
         Review, Review.assignment_id == ReviewAssignment.id).filter(
         ReviewAssignment.case_id == case.id, Review.status == ReviewStatus.SUBMITTED,
-        Review.excluded_at.is_(None))).all()
+        counted_review())).all()
     ordered = sorted(rows, key=lambda row: token_for(row[0]))
     return [(number, review) for number, (_assignment, review) in enumerate(ordered, start=1)]
 
