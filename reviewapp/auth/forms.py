@@ -14,7 +14,8 @@ _EMAIL = Email(message=_l("Enter a valid e-mail address."))
 class SignInForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[required(), _EMAIL])
     password = PasswordField(_l("Password"), validators=[required()])
-    remember = BooleanField(_l("Keep me signed in on this device"))
+    remember = BooleanField(_l("Keep me signed in on this device"), description=_l(
+        "Not on a shared computer. Administrators stay signed in for one working day at most."))
 
 
 class ConfirmPasswordForm(FlaskForm):

@@ -161,3 +161,8 @@ def test_sign_out_still_works_with_the_new_session_ids(app):
     client = sign_in(app, "expert@example.cn")
     client.post("/auth/sign-out", data={"csrf_token": csrf_from(client.get("/dashboard").get_data(as_text=True))})
     assert not signed_in(client)
+
+
+def test_the_sign_in_page_says_how_long_keep_me_signed_in_lasts(app, client):
+    for headers, text in (({}, "one working day at most"), ({"Accept-Language": "zh-CN"}, "最长保持登录一个工作日")):
+        assert text in client.get("/auth/sign-in", headers=headers).get_data(as_text=True)
