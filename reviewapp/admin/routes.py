@@ -13,7 +13,9 @@ from ..input_limits import MAX_PAGE, int_arg
 from ..mail.models import OutboxMessage
 from ..organizations.models import Organization
 from ..organizations.reference import province_choices
+from ..security import DOWNLOAD_POLICY
 from ..units.models import RecommendingUnit
+from ..units.registration import creation_order, registration_table, registration_xlsx
 from .forms import InvitationForm
 from .queries import case_list_query
 
@@ -21,8 +23,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _units():
-    return db.session.scalars(db.select(RecommendingUnit).order_by(
-        RecommendingUnit.registration_order)).all()
+    return db.session.scalars(db.select(RecommendingUnit).order_by(*creation_order())).all()
 
 
 @bp.get("/users")
@@ -52,7 +53,18 @@ def cases():
 @bp.get("/units")
 @allow(Role.ADMIN)
 def units():
-    return render_template("admin/units.html", units=_units())
+    return render_template("admin/units.html", groups=registration_table())
+
+
+@bp.get("/units.xlsx")
+@allow(Role.ADMIN)
+def units_xlsx():
+    response = current_app.response_class(
+        registration_xlsx(registration_table()),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response.headers["Content-Disposition"] = "attachment; filename=recommending-units.xlsx"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
+    return response
 
 
 @bp.route("/invitations", methods=["GET", "POST"])

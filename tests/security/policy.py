@@ -79,6 +79,7 @@ POLICY = {
     "admin.organizations": ADMIN_ONLY,
     "admin.cases": ADMIN_ONLY,
     "admin.units": ADMIN_ONLY,
+    "admin.units_xlsx": ADMIN_ONLY,
     "admin.invitations": ADMIN_ONLY,
     "accounts.manage_user": ADMIN_ONLY,
     "accounts.deactivate": ADMIN_ONLY,
