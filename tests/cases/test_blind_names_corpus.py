@@ -139,3 +139,41 @@ def test_redaction_maps_back_to_the_original_positions():
 def test_contact_person_in_any_spelling(person):
     redact = Redactor(Identity(organization="北京市示例体育协会", province="beijing", contact_person="王丽"))
     assert redact(f"联系人{person}。") == f"联系人{REDACTED}。"
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_INVISIBLE = st.sampled_from(["", " ", "\u200b", "\u00ad", "\u2060", "\u3000", "\ufeff"])
+
+
+@st.composite
+def _mixed_text(draw):
+    """Generic words, and the applicant's short forms with invisible characters or spaces inside."""
+    name, province, forms = draw(st.sampled_from(CORPUS))
+    pieces, hidden = [], []
+    for _ in range(draw(st.integers(1, 6))):
+        if draw(st.booleans()):
+            form = draw(st.sampled_from([name, *forms]))
+            if not form.isascii():
+                at = draw(st.integers(1, len(form) - 1))
+                form = form[:at] + draw(_INVISIBLE) + form[at:]
+            hidden.append(form)
+            pieces.append(form)
+        else:
+            pieces.append(draw(st.sampled_from(GENERIC)))
+        pieces.append(draw(st.sampled_from(["，", "。", "；", "\n", "、", "和"])))
+    return name, province, pieces, hidden
+
+
+@settings(max_examples=150, deadline=None)
+@given(_mixed_text())
+def test_any_mix_of_short_forms_and_generic_words(case):
+    """No short form survives in any mix, and every generic word stays exactly as written."""
+    name, province, pieces, hidden = case
+    seen = _redactor(name, province)("".join(pieces))
+    assert not [form for form in hidden if _folded(form) in _folded(seen)], seen
+    remaining = _visible(seen)
+    for piece in pieces:
+        if piece in GENERIC and not any(_folded(piece) in _folded(form) for form in hidden):
+            assert piece in remaining, (piece, seen)
