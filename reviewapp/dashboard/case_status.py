@@ -59,6 +59,9 @@ def case_status(case, returned=None, now=None):
     if state is CaseState.SUBMITTED:
         if case.unit is None:
             return CaseStatus(_l("Submitted; it goes straight to the expert review."))
+        if not is_open(campaign, Window.RECOMMENDATION, now):
+            return CaseStatus(_l("Submitted; %(unit)s did not recommend it before the recommendation deadline.",
+                                 unit=case.unit.name))
         return CaseStatus(_l("Submitted; waiting for %(unit)s to screen it. Recommendation closes %(deadline)s.",
                              unit=case.unit.name, deadline=recommend_by))
     if state in (CaseState.RECOMMENDED, CaseState.UNDER_REVIEW):

@@ -9,6 +9,7 @@ from reviewapp.cases.workflow import CaseState
 from reviewapp.dashboard.case_status import case_status
 from reviewapp.extensions import db
 from reviewapp.recommendation.queries import ReturnNote
+from reviewapp.timezones import format_local
 from tests.factories import make_campaign, sign_in_as, submit_form
 from tests.recommendation.data import make_case, make_org, make_unit, make_unit_user, submitted_case_with_evidence
 
@@ -35,6 +36,8 @@ def test_each_state_in_words(campaign):
     assert str(status(campaign, CaseState.SUBMITTED, unit=unit).text) == (
         "Submitted; waiting for 山西省体育局 (en) to screen it. Recommendation closes 2026-06-21 12:00 Beijing time.")
     assert "straight to the expert review" in str(status(campaign, CaseState.SUBMITTED).text)
+    assert str(status(campaign, CaseState.SUBMITTED, unit=unit, now=NOW + timedelta(days=21)).text) == (
+        "Submitted; 山西省体育局 (en) did not recommend it before the recommendation deadline.")
     returned = status(campaign, CaseState.RETURNED, unit=unit)
     assert str(returned.text) == "Returned: 请补充活动照片。" and returned.tone == "action"
     assert "before 2026-06-21 12:00 Beijing time" in str(returned.next_step)
@@ -50,7 +53,8 @@ def test_each_state_in_words(campaign):
     assert str(status(campaign, CaseState.NOT_SELECTED).text) == "Not selected this time."
 
 
-def test_the_chinese_sentences(app, campaign):
+def test_the_chinese_sentences(app):
+    campaign = make_campaign()
     unit = make_unit("山西省体育局", "shanxi")
     org = make_org(province="shanxi")
     submitted = make_case(campaign, org, unit=unit, title="已提交的案例")
@@ -59,7 +63,8 @@ def test_the_chinese_sentences(app, campaign):
     user.locale = "zh"
     db.session.commit()
     page = sign_in_as(app.test_client(), user).get("/dashboard").get_data(as_text=True)
-    assert "已提交，待山西省体育局审核，推荐截止 北京时间 2026-06-21 12:00" in page
+    deadline = format_local(campaign.recommendation_closes, "Asia/Shanghai")
+    assert f"已提交，待山西省体育局审核，推荐截止 北京时间 {deadline}" in page
     assert "已推荐，专家评审中" in page
     assert submitted.title in page and recommended.title in page
     assert "准备" not in page.split("下一步", 1)[1].split("</section>", 1)[0]
