@@ -195,3 +195,10 @@ def test_no_generated_short_form_reaches_an_expert(app, setup, expert_client):
             if found:
                 leaks.setdefault(url, set()).update(found)
     assert leaks == {}
+    # Nor does any link name a case by its sequential id (the pool list's forms carry opaque tokens).
+    case_ids = {setup.case.id, setup.other_case.id}
+    by_id = [link for r in responses.values() if r.mimetype == "text/html"
+             for link in LINK.findall(r.get_data(as_text=True))
+             if any(re.search(rf"/cases/{case_id}(?:/|$)", link) for case_id in case_ids)]
+    assert by_id == [] and any("/may-know" in link for r in responses.values() if r.mimetype == "text/html"
+                               for link in LINK.findall(r.get_data(as_text=True)))
