@@ -190,6 +190,8 @@ def parse_table(table_rows):
         if len(result.rows) >= MAX_ROWS:
             raise ImportRefused(_l("The file has more than %(n)d rows; split it into smaller files.", n=MAX_ROWS))
         values = {attr: cells[i] if i < len(cells) else None for attr, i in positions.items()}
+        if not any(_cell_text(value) for attr, value in values.items() if attr != "position"):
+            continue  # the issued form's pre-numbered blank rows, a note such as 填表人： under the table
         row, errors = check_row(values, number, header_names)
         result.rows.append(row)
         result.errors.extend(errors)

@@ -180,3 +180,10 @@ def test_the_export_imports_again_unchanged(org_client, draft):
     response = import_file(org_client, draft, exported, name="导出.xlsx")
     assert "0 activities added, 0 updated, 4 unchanged" in response.get_data(as_text=True)
     assert len(stored()) == 4
+
+
+def test_the_forms_blank_numbered_rows_and_a_note_under_the_table_are_not_activities(org_client, draft):
+    rows = seed_rows(3) + [[i] + [None] * 8 for i in range(4, 11)] + [["填表人：赵阳　　联系电话：0357-2021234"]]
+    response = import_file(org_client, draft, seed_workbook(rows))
+    assert "3 activities added, 0 updated, 0 unchanged" in response.get_data(as_text=True)
+    assert len(stored()) == 3
