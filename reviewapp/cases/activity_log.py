@@ -41,8 +41,11 @@ _EXTRA_HEADER_NAMES = {
     "time held": "held_on_text", "contact": "contact_person", "phone": "contact_details", "remark": "remarks",
 }
 _MODES = {"线上": "online", "online": "online", "网络": "online", "线下": "offline", "offline": "offline",
-          "现场": "offline"}
-MODE_LABELS_ZH = {"online": "线上", "offline": "线下"}
+          "现场": "offline", "线上线下": "both", "线下线上": "both", "线上线下结合": "both", "onlineandoffline": "both",
+          "onlineoffline": "both", "offlineonline": "both", "both": "both", "hybrid": "both"}
+MODE_LABELS_ZH = {"online": "线上", "offline": "线下", "both": "线上线下"}
+# Between 线上 and 线下 when both are written: 线上、线下 / 线上+线下 / 线上和线下 / online & offline.
+_MODE_JOINERS = re.compile(r"[\s、/+＋&,，;；和与及]+")
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*日?)?)?")
 
 
@@ -103,7 +106,8 @@ def parse_date(value):
 
 
 def parse_mode(value):
-    return _MODES.get(unicodedata.normalize("NFKC", str(value or "")).strip().lower())
+    """online, offline or both from a 举办方式 cell (线上, 线下, 线上线下, 线上、线下, online …)."""
+    return _MODES.get(_MODE_JOINERS.sub("", unicodedata.normalize("NFKC", str(value or "")).lower()))
 
 
 def _cell_text(value):
@@ -135,7 +139,7 @@ def check_row(values, number, header_names):
         mode = parse_mode(row["mode"])
         if mode is None:
             errors.append(RowError(number, header_names.get("mode", "mode"),
-                                   _l("Write 线上 (online) or 线下 (offline).")))
+                                   _l("Write 线上 (online), 线下 (offline) or 线上线下 (both).")))
         row["mode"] = mode
     if row.get("held_on_text"):
         held = parse_date(values.get("held_on_text"))

@@ -19,7 +19,8 @@ VOLUNTEER_CATEGORIES = [
     ("community", _l("Community volunteers")),
 ]
 
-ACTIVITY_MODES = [("offline", _l("Offline")), ("online", _l("Online"))]
+# 举办方式: seed 001 asks for 线上 or 线下; many activities are both ("线上线下，整体推进").
+ACTIVITY_MODES = [("offline", _l("Offline")), ("online", _l("Online")), ("both", _l("Online and offline"))]
 
 # The narrative sections, in the order the rubric asks about them.
 NARRATIVE_SECTIONS = [

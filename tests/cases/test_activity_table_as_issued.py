@@ -187,3 +187,13 @@ def test_the_forms_blank_numbered_rows_and_a_note_under_the_table_are_not_activi
     response = import_file(org_client, draft, seed_workbook(rows))
     assert "3 activities added, 0 updated, 0 unchanged" in response.get_data(as_text=True)
     assert len(stored()) == 3
+
+
+def test_an_activity_both_online_and_offline_is_kept_as_both(org_client, draft):
+    rows = seed_rows(4)
+    rows[0][4], rows[1][4], rows[2][4], rows[3][4] = "线上线下", "线上、线下", "线上+线下", "线下"
+    import_file(org_client, draft, seed_workbook(rows))
+    assert [e.mode for e in stored()] == ["both", "both", "both", "offline"]
+    assert "Online and offline" in org_client.get(f"/cases/{draft.id}/activities").get_data(as_text=True)
+    _sheet, exported = read_back(org_client.get(f"/cases/{draft.id}/activities.xlsx").data)
+    assert [row[4] for row in exported[3:]] == ["线上线下", "线上线下", "线上线下", "线下"]
