@@ -221,7 +221,8 @@ def _neutralize_people(content: bytes, removed_ids: set[str]) -> bytes:
             changed = True
             continue
         if local_name in _DRAWING_PROPERTIES:
-            changed |= _neutral_attributes(element, {"descr": "", "title": "", "name": f"Picture {element.get('id', '')}".strip()})
+            neutral_name = f"Picture {element.get('id', '')}".strip()
+            changed |= _neutral_attributes(element, {"descr": "", "title": "", "name": neutral_name})
         elif local_name in ("shape", "imagedata", "rect", "roundrect", "group", "oval"):  # VML
             changed |= _neutral_attributes(element, {"alt": "", "title": "", "href": ""})
         elif local_name in ("connection", "dbPr", "olapPr", "webPr", "textPr", "parameter", "queryTable"):

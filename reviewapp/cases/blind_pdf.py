@@ -121,8 +121,8 @@ def _flatten_form(pdf: pikepdf.Pdf) -> None:
     for page in pdf.pages:
         annotations = page.obj.get(Name.Annots)
         if isinstance(annotations, pikepdf.Array):
-            page.obj.Annots = pikepdf.Array(
-                [a for a in annotations if not (isinstance(a, pikepdf.Dictionary) and a.get(Name.Subtype) == Name.Widget)])
+            page.obj.Annots = pikepdf.Array([a for a in annotations if not (
+                isinstance(a, pikepdf.Dictionary) and a.get(Name.Subtype) == Name.Widget)])
 
 
 def _rename_layers(root: pikepdf.Dictionary) -> None:

@@ -81,7 +81,8 @@ class Redactor:
         folded, origin = _fold(text)
 
         def found(pattern):
-            return [(origin[m.start()], origin[m.end() - 1] + 1) for m in pattern.finditer(folded) if m.end() > m.start()]
+            return [(origin[m.start()], origin[m.end() - 1] + 1)
+                    for m in pattern.finditer(folded) if m.end() > m.start()]
 
         if self._terms is not None:
             spans += found(self._terms)

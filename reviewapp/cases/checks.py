@@ -89,7 +89,8 @@ def _flag(source, mention):
 def link_withheld(url, identity, redact):
     """True when the expert view withholds this link: the address names the applicant, or
     would lose part of itself to the blind text (its region, unit or credit code)."""
-    return bool(find_identity_mentions(url or "", identity)) or (redact is not None and redact(url or "") != (url or ""))
+    url = url or ""
+    return bool(find_identity_mentions(url, identity)) or (redact is not None and redact(url) != url)
 
 
 def file_identity_flags(evidence, identity, blind_bytes=None, extra_person=None, redact=None):

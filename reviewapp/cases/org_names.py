@@ -101,7 +101,8 @@ COMMON_WORDS = (
     "公园", "广场", "晨练点", "东方", "长青", "常青", "百姓", "大众", "爱心", "同心", "齐心", "开心", "乐活",
 )  # fmt: skip
 # Every form and its abbreviations (社体协会, 体总): generic on their own.
-TYPE_WORDS = tuple(sorted({spelling for spellings in FORMS.values() for spelling in spellings if spelling} | set(FORMS)))
+TYPE_WORDS = tuple(sorted({spelling for spellings in FORMS.values() for spelling in spellings if spelling}
+                          | set(FORMS)))
 PROVINCE_LETTERS = {
     "北京": "京", "天津": "津", "上海": "沪", "重庆": "渝", "河北": "冀", "山西": "晋", "辽宁": "辽", "吉林": "吉",
     "黑龙江": "黑", "江苏": "苏", "浙江": "浙", "安徽": "皖", "福建": "闽", "江西": "赣", "山东": "鲁", "河南": "豫",

@@ -12,6 +12,7 @@ from tests.cases.test_evidence_routes import upload
 from tests.factories import csrf_from
 
 ORG = "北京市示例体育协会"
+CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 
 
 def docx(body, creator=""):
@@ -24,7 +25,7 @@ def docx(body, creator=""):
          "word/_rels/document.xml.rels": relationships()},
         {"word/document.xml": WORD_MAIN, "docProps/core.xml": "openxmlformats-package.core-properties+xml"},
         [(REL + "officeDocument", "word/document.xml"),
-         ("http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "docProps/core.xml")])
+         (CORE_REL, "docProps/core.xml")])
 
 
 def flags_of(name):

@@ -103,7 +103,8 @@ def image_leaks(data):
         image.load()
         if len(image.getexif()):
             found.append(f"EXIF tags {sorted(image.getexif())}")
-        found += [f"info {key}" for key in image.info if key in ("exif", "xmp", "comment", "icc_profile", "XML:com.adobe.xmp")]
+        found += [f"info {key}" for key in image.info
+                  if key in ("exif", "xmp", "comment", "icc_profile", "XML:com.adobe.xmp")]
     if data.startswith(b"\xff\xd8") and data.find(b"\xff\xd8", 2) != -1:
         found.append("a second JPEG inside")
     return found
@@ -291,7 +292,8 @@ def docx_with_hidden_parts():
         'ObjectID="_1" r:id="rId4"/></w:object></w:r></w:p>'
         '</w:body></w:document>')
     settings = (f'<w:settings {W_NS} {R_NS}><w:mailMerge><w:mainDocumentType w:val="formLetters"/>'
-                '<w:connectString w:val="Provider=Microsoft.ACE.OLEDB.12.0;User ID=org1;Data Source=C:\\Users\\刘建国\\Desktop\\名单.xlsx"/>'
+                '<w:connectString w:val="Provider=Microsoft.ACE.OLEDB.12.0;User ID=org1;'
+                'Data Source=C:\\Users\\刘建国\\Desktop\\名单.xlsx"/>'
                 '<w:query w:val="SELECT * FROM `朝阳区社体协会$`"/><w:dataSource r:id="rId1"/></w:mailMerge>'
                 '<w:docVars><w:docVar w:name="申报单位" w:val="北京市朝阳区社会体育指导员协会"/>'
                 '<w:docVar w:name="联系人" w:val="王丽 UID=org1"/></w:docVars></w:settings>')
@@ -322,7 +324,8 @@ def xlsx_with_hidden_parts():
              '<c r="B1"><v>48</v></c></row></sheetData></worksheet>')
     connections = (f'<connections {ns}><connection id="1" name="朝阳区社体协会名单" description="刘建国维护" type="1" '
                    'odcFile="C:\\Users\\刘建国\\Documents\\我的数据源\\朝阳区社体协会.odc" refreshedVersion="6">'
-                   '<dbPr connection="DSN=org1;UID=org1@example.cn;PWD=secret;DBQ=C:\\Users\\刘建国\\Desktop\\北京市朝阳区社会体育指导员协会.accdb" '
+                   '<dbPr connection="DSN=org1;UID=org1@example.cn;PWD=secret;'
+                   'DBQ=C:\\Users\\刘建国\\Desktop\\北京市朝阳区社会体育指导员协会.accdb" '
                    'command="SELECT * FROM 志愿者"/></connection></connections>')
     external = (f'<externalLink {ns} {R_NS}><externalBook r:id="rId1"><sheetNames><sheetName val="Sheet1"/>'
                 '</sheetNames></externalBook></externalLink>')
@@ -388,7 +391,8 @@ def test_a_rich_text_comment_as_acrobat_writes_it_is_accepted_and_dropped(app, a
     pdf = pikepdf.new()
     pdf.add_blank_page()
     rich = (f'<?xml version="1.0"?><body xmlns="http://www.w3.org/1999/xhtml" '
-            f'xmlns:xfa="http://www.xfa.org/schema/xfa-data/1.0/" xfa:APIVersion="Acrobat:21.1.0"><p>Please check (page 2), UID=org1</p></body>')
+            f'xmlns:xfa="http://www.xfa.org/schema/xfa-data/1.0/" xfa:APIVersion="Acrobat:21.1.0">'
+            '<p>Please check (page 2), UID=org1</p></body>')
     pdf.pages[0].obj.Annots = Array([pdf.make_indirect(Dictionary(
         Type=Name.Annot, Subtype=Name.Text, Rect=Array([10, 10, 30, 30]), T=String("刘建国"), RC=String(rich)))])
     out = io.BytesIO()
