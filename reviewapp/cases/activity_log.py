@@ -47,6 +47,8 @@ MODE_LABELS_ZH = {"online": "线上", "offline": "线下", "both": "线上线下
 # Between 线上 and 线下 when both are written: 线上、线下 / 线上+线下 / 线上和线下 / online & offline.
 _MODE_JOINERS = re.compile(r"[\s、/+＋&,，;；和与及]+")
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*日?)?)?")
+# Without the year, as a table for one campaign's year often has it: 6月15日, 6月, 6.15, 6/15.
+_DATE_IN_YEAR = re.compile(r"^\s*(\d{1,2})\s*(?:月\s*(?:(\d{1,2})\s*日?)?|[/.]\s*(\d{1,2}))")
 
 
 class ImportRefused(Exception):
@@ -89,16 +91,22 @@ for _attr, _zh, _en, _max in COLUMNS:
 _HEADER_LOOKUP.update({_header_key(name): attr for name, attr in _EXTRA_HEADER_NAMES.items()})
 
 
-def parse_date(value):
-    """A date from a spreadsheet cell: a date value, 2024-06-15, 2024/6/15, 2024年6月15日 or 2024年6月."""
+def parse_date(value, year=None):
+    """A date from a spreadsheet cell: a date value, 2024-06-15, 2024/6/15, 2024年6月15日 or 2024年6月;
+    given the campaign's `year`, also 6月15日, 6月 or 6.15 (a range such as 6月—11月 is its first day)."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    match = _DATE.match(unicodedata.normalize("NFKC", str(value or "")))
-    if not match:
-        return None
-    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
+    text = unicodedata.normalize("NFKC", str(value or ""))
+    match = _DATE.match(text)
+    if match:
+        year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
+    else:
+        match = _DATE_IN_YEAR.match(text) if year else None
+        if not match:
+            return None
+        month, day = int(match.group(1)), int(match.group(2) or match.group(3) or 1)
     try:
         return date(year, month, day)
     except ValueError:
@@ -122,8 +130,8 @@ def _cell_text(value):
     return str(value).strip()
 
 
-def check_row(values, number, header_names):
-    """(row dict, errors) for one row of cells keyed by attribute."""
+def check_row(values, number, header_names, year=None):
+    """(row dict, errors) for one row of cells keyed by attribute; `year` completes dates without one."""
     errors, row = [], {}
     for attr, _zh, _en, longest in COLUMNS:
         raw = values.get(attr)
@@ -142,7 +150,7 @@ def check_row(values, number, header_names):
                                    _l("Write 线上 (online), 线下 (offline) or 线上线下 (both).")))
         row["mode"] = mode
     if row.get("held_on_text"):
-        held = parse_date(values.get("held_on_text"))
+        held = parse_date(values.get("held_on_text"), year)
         if held is None:
             errors.append(RowError(number, header_names.get("held_on_text", "held_on_text"),
                                    _l("Write the date like 2024-06-15 or 2024年6月15日.")))
@@ -181,7 +189,7 @@ def _find_header(rows):
                            "%(columns)s.", row=closest[0], columns="、".join(missing)))
 
 
-def parse_table(table_rows):
+def parse_table(table_rows, year=None):
     """Check rows of cells against the statistics table: the header is found among the first rows
     (as a city issues the table: a title row, the 单位名称 line, then the header), the rows follow it."""
     rows = iter(enumerate(table_rows, start=1))
@@ -196,7 +204,7 @@ def parse_table(table_rows):
         values = {attr: cells[i] if i < len(cells) else None for attr, i in positions.items()}
         if not any(_cell_text(value) for attr, value in values.items() if attr != "position"):
             continue  # the issued form's pre-numbered blank rows, a note such as 填表人： under the table
-        row, errors = check_row(values, number, header_names)
+        row, errors = check_row(values, number, header_names, year)
         result.rows.append(row)
         result.errors.extend(errors)
     if not result.rows:

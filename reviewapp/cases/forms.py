@@ -108,7 +108,7 @@ def case_form_data(case):
 
 
 def _date_cell(form, field):
-    if field.data and parse_date(field.data) is None:
+    if field.data and parse_date(field.data, form.campaign_year) is None:
         raise ValidationError(_l("Write the date like 2024-06-15 or 2024年6月15日."))
 
 
@@ -123,12 +123,14 @@ class ActivityForm(FlaskForm):
     contact_person = StringField(_l("Contact person"), validators=[max_length(80)])
     contact_details = StringField(_l("Contact details"), validators=[max_length(120)])
     remarks = StringField(_l("Remarks"), validators=[max_length(2000)])
+    # Completes a date written without its year (6月15日), as the import does; set by the view.
+    campaign_year = None
 
     def row(self):
         row = {name: (getattr(self, name).data or "").strip() for name in
                ("host_unit", "name", "summary", "mode", "held_on_text", "contact_person", "contact_details",
                 "remarks")}
-        row["held_on"] = parse_date(row["held_on_text"])
+        row["held_on"] = parse_date(row["held_on_text"], self.campaign_year)
         return row
 
 

@@ -55,6 +55,7 @@ def activities(case_id):
 def add_activity(case_id):
     case = load_case(case_id)
     form = ActivityForm()
+    form.campaign_year = case.campaign.year
     if not form.validate_on_submit():
         return _page(case, form=form, status=422)
     try:
@@ -88,6 +89,7 @@ def edit_activity(case_id, activity_id):
     case = load_case(case_id)
     entry = db.session.get(ActivityLogEntry, activity_id)
     form = ActivityForm(obj=entry) if request.method == "GET" else ActivityForm()
+    form.campaign_year = case.campaign.year
     if request.method == "POST" and form.validate_on_submit():
         try:
             changed = operations.edit_activity(current_user, entry, form.row())
@@ -124,7 +126,7 @@ def import_activities(case_id):
         return _page(case, import_form=form, status=422)
     try:
         operations.require_editable(case)
-        table = parse_table(_table_rows(form.table.data))
+        table = parse_table(_table_rows(form.table.data), year=case.campaign.year)
     except (ImportRefused, UploadRefused, operations.CaseError) as refusal:
         return _page(case, import_form=form, import_error=refusal.message, status=422)
     if table.errors:

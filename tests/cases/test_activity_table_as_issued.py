@@ -197,3 +197,17 @@ def test_an_activity_both_online_and_offline_is_kept_as_both(org_client, draft):
     assert "Online and offline" in org_client.get(f"/cases/{draft.id}/activities").get_data(as_text=True)
     _sheet, exported = read_back(org_client.get(f"/cases/{draft.id}/activities.xlsx").data)
     assert [row[4] for row in exported[3:]] == ["线上线下", "线上线下", "线上线下", "线下"]
+
+
+def test_a_date_without_its_year_is_in_the_campaigns_year(org_client, draft):
+    year = draft.campaign.year
+    rows = seed_rows(3)
+    rows[0][5], rows[1][5], rows[2][5] = "6月15日", "6月—11月", "9.20"
+    import_file(org_client, draft, seed_workbook(rows))
+    assert [(e.held_on_text, e.held_on.date().isoformat()) for e in stored()] == [
+        ("6月15日", f"{year}-06-15"), ("6月—11月", f"{year}-06-01"), ("9.20", f"{year}-09-20")]
+    page = org_client.get(f"/cases/{draft.id}/activities").get_data(as_text=True)
+    response = org_client.post(f"/cases/{draft.id}/activities", data={
+        "csrf_token": csrf_from(page), "name": "国庆健步走", "mode": "offline", "held_on_text": "10月1日"})
+    assert response.status_code == 302 and stored()[-1].held_on.date().isoformat() == f"{year}-10-01"
+    assert parse_table([HEADERS_ZH, seed_rows(1)[0][:5] + ["6月15日"]]).errors     # without a year: refused
