@@ -12,6 +12,7 @@ from ..campaigns.phases import Window, describe_window, is_open
 from ..campaigns.queries import latest_campaign
 from ..cases.models import Case
 from ..extensions import db
+from ..input_limits import parse_id
 from ..security import DOWNLOAD_POLICY
 from ..views import committed
 from . import listing, notes, operations, queries, screening
@@ -186,7 +187,7 @@ _LIST_ARGS = ("q", "state", "theme", "org_type", "city", "sort", "order", "page"
 @bp.get("/units")
 @allow(Role.ADMIN)
 def units():
-    campaign_id = request.args.get("campaign", type=int)
+    campaign_id = parse_id(request.args.get("campaign"))
     campaign = _campaign_or_404(campaign_id) if campaign_id else latest_campaign()
     rows = queries.units_table(campaign) if campaign else []
     return render_template("recommendation/units.html", campaign=campaign, rows=rows)

@@ -39,7 +39,10 @@ ZH = {"Accept-Language": "zh"}
 # Probed last, in this order: they may end the principal's session or change its language.
 LAST = ("auth.reset_password", "auth.set_language", "auth.sign_out")
 KEPT = {"csrf_token"}  # a forged token is refused first (tests/security/test_csrf.py)
-QUERY_NAMES = ("page", "q")
+# What a page's query parsing meets (control characters and bad encodings are refused before any view).
+QUERY_CLASSES = ("huge integer", "extreme date", "long", "odd unicode")
+# Query keys any page may read without offering them in a form or link.
+QUERY_NAMES = ("page", "q", "campaign", "case", "theme", "year", "state", "sort", "next")
 
 
 def _principals(access):
@@ -128,10 +131,13 @@ def discover(app, world, clients):
 
 
 def _fields_strategy(target, values):
-    """Each field keeps its value or (three times in four) takes one drawn from `values`."""
+    """Each field of a form keeps its value or (three times in four) takes one drawn from `values`
+    (a form may stop at its first refusal); each key of a query takes one."""
     def field(name, value):
         if name in KEPT:
             return st.just(value)
+        if target.method == "GET":
+            return values
         return st.integers(0, 3).flatmap(lambda roll: values if roll else st.just(value))
     fields = st.tuples(*(field(name, value) for name, value in target.fields)) if target.fields else st.just(())
     files = st.lists(st.tuples(st.sampled_from(target.files), hostile.FILES), max_size=2) if target.files \
@@ -235,13 +241,16 @@ def test_hostile_input_never_gives_a_server_error_and_is_refused_in_the_users_la
     for principal, rule, values, strategies in path_targets(app, world):
         probe_path(app, clients[principal], rule, values, strategies, failures)
     for target in targets:
-        # Every class of value reaches every form; a page's query (mostly unread) gets three
-        # requests of mixed values, a download (a PDF, a spreadsheet) one.
+        # Every class of value reaches every form, the classes a query parser meets every page's
+        # query, and a download (a PDF, a spreadsheet) one request of mixed values.
         if target.method == "POST":
             for values in hostile.CLASSES.values():
                 probe(clients[target.principal], target, tokens[target.principal], failures, values, EXAMPLES)
+        elif target.page:
+            for name in QUERY_CLASSES:
+                probe(clients[target.principal], target, None, failures, hostile.CLASSES[name], EXAMPLES)
         else:
-            probe(clients[target.principal], target, None, failures, hostile.VALUE, 3 * EXAMPLES if target.page else 1)
+            probe(clients[target.principal], target, None, failures, hostile.VALUE, EXAMPLES)
     assert not failures, f"{len(failures)} hostile requests were not answered properly:\n" + "\n".join(failures)
 
     # The walk is not vacuous: the main forms of every role and the anonymous pages were reached.
