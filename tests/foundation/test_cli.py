@@ -1,5 +1,6 @@
 """The maintenance commands: create-admin, load-units, seed-demo."""
 import csv
+import re
 from pathlib import Path
 
 from reviewapp.auth.models import Role, User
@@ -63,7 +64,11 @@ def test_demo_accounts_can_sign_in(app):
     from reviewapp.demo import DEMO_PASSWORD
     from tests.factories import submit_form
     app.test_cli_runner().invoke(args=["seed-demo"])
-    for email in ["admin@demo.reviewapp.cn", "unit@demo.reviewapp.cn", "expert1@demo.reviewapp.cn",
-                  "org1@demo.reviewapp.cn"]:
+    # The accounts the README's table tells people to use (one per role), so the two never drift.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Roles and demo accounts", 1)[1].split("\n## ", 1)[0]
+    emails = re.findall(r"^\|[^|]+\|[^|]+\| `([\w.+-]+@[\w.-]+)`", table, re.MULTILINE)
+    assert len(emails) == 4, emails
+    for email in emails:
         response = submit_form(app.test_client(), "/auth/sign-in", {"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302, email
