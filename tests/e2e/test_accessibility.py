@@ -26,7 +26,7 @@ def _pages(role, w):
         "unit": ["/dashboard", "/recommendation/", f"/recommendation/cases/{w.submitted.id}", "/account"],
         "expert": ["/dashboard", "/experts/cases", "/account", "/auth/confirm-password"],
         "admin": ["/dashboard", "/campaigns/", f"/campaigns/{c}/edit", "/admin/cases", "/admin/organizations",
-                  "/admin/users", "/admin/invitations", "/recommendation/units", "/experts/",
+                  "/admin/users", "/admin/invitations", "/recommendation/units", "/admin/units", "/experts/",
                   f"/experts/campaigns/{c}/conflicts", f"/assignment/campaigns/{c}", "/admin/audit", "/admin/outbox",
                   f"/admin/users/{w.experts[0].id}", f"/admin/users/{w.org_user.id}"],
     }[role]
