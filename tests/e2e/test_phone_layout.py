@@ -1,12 +1,17 @@
 """On a phone (390 x 844) no main page of any role scrolls sideways, in either language.
 
-The pages are the accessibility test's (every main page of every role). One browser
-context per role, the pages visited in sequence, both languages in the same context.
-A page fails when the document is wider than the window: it lists the page and how wide.
+The pages are the accessibility test's (every main page of every role), with what makes
+pages wide in real use: a full activity row, a long video address, a long file name, a
+web address in the narrative. One browser context per role, the pages visited in sequence,
+both languages in the same context. A page fails when the document is wider than the
+window: the message lists every such page and how wide it is.
 """
+from datetime import datetime, timezone
+
 import pytest
 
-from tests.e2e.data import PASSWORD, seed_pages
+from reviewapp.extensions import db
+from tests.e2e.data import PASSWORD, photo_jpeg, seed_pages
 from tests.e2e.test_accessibility import _account, _pages
 from tests.e2e.ui import sign_in, switch_language
 
@@ -14,11 +19,32 @@ pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 _WIDTHS = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+LONG_URL = "https://www.haidian-qigong-association.example.cn/videos/2025/community-baduanjin-morning-practice-0615.mp4"
+LONG_FILE = "2025年度海淀区健身气功协会社区八段锦晨练点志愿服务活动照片_第一批_高清原图_IMG20250615083015.jpg"
+
+
+def seed_long_content(world):
+    """What phones choke on: every activity column filled, unbroken addresses and names."""
+    from reviewapp.cases import evidence as store
+    from reviewapp.cases.models import ActivityLogEntry
+
+    draft = world.draft
+    draft.activities.append(ActivityLogEntry(
+        position=2, host_unit="北京市海淀区健身气功协会学院路街道社区健身指导站", name="八段锦、太极拳公益教学进社区系列活动",
+        summary="在社区广场教授八段锦，约60人参加，详见 " + LONG_URL, mode="online",
+        held_on=datetime(2025, 6, 15, tzinfo=timezone.utc), held_on_text="2025-06-15",
+        contact_person="刘洋", contact_details="13912345678 / liuyang.volunteer@haidian-qigong.example.cn",
+        remarks="Baduanjin-Taijiquan-community-outreach-programme-2025"))
+    draft.influence_text = "活动被市电视台报道：" + LONG_URL
+    store.add_file(None, draft, photo_jpeg(320, 240), LONG_FILE, "晨练点 " + LONG_FILE)
+    store.add_link(None, draft, LONG_URL, "宣传片")
+    db.session.commit()
 
 
 @pytest.mark.parametrize("role", ["anonymous", "organization", "unit", "expert", "admin"])
 def test_no_main_page_scrolls_sideways_on_a_phone(browser, live_app, role):
     world = seed_pages(live_app.app)
+    seed_long_content(world)
     context = browser.new_context(base_url=live_app.url, viewport=PHONE)
     context.set_default_timeout(10_000)
     page = context.new_page()
