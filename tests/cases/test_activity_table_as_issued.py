@@ -211,3 +211,17 @@ def test_a_date_without_its_year_is_in_the_campaigns_year(org_client, draft):
         "csrf_token": csrf_from(page), "name": "国庆健步走", "mode": "offline", "held_on_text": "10月1日"})
     assert response.status_code == 302 and stored()[-1].held_on.date().isoformat() == f"{year}-10-01"
     assert parse_table([HEADERS_ZH, seed_rows(1)[0][:5] + ["6月15日"]]).errors     # without a year: refused
+
+
+def test_a_submitted_case_refuses_editing_a_row(org_client, draft):
+    from reviewapp.cases.workflow import CaseState
+    import_file(org_client, draft, seed_workbook(seed_rows(2)))
+    url = f"/cases/{draft.id}/activities/{stored()[0].id}/edit"
+    page = org_client.get(url).get_data(as_text=True)
+    draft.state = CaseState.SUBMITTED
+    db.session.commit()
+    assert "can no longer be changed" in org_client.get(url).get_data(as_text=True)
+    response = org_client.post(url, data={"csrf_token": csrf_from(page), "name": "改名", "mode": "offline",
+                                          "held_on_text": "2024-06-01"}, follow_redirects=True)
+    assert "can no longer be changed" in response.get_data(as_text=True)
+    assert stored()[0].name == "社区八段锦志愿服务第1场"
