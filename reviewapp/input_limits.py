@@ -8,7 +8,8 @@ them quietly; a spreadsheet export cannot hold most control characters. So:
 - BoundedIntConverter is the app's <int:...>: an id past the 4-byte integer column is a 404;
 - limits_from(Model) bounds a form's fields by the columns they are saved in (length of a
   String column, range of an Integer one), read from the model once;
-- int_arg(name) reads a number from the query string within the same range.
+- int_arg, parse_int and parse_id read a number from a query or a form by hand within the same
+  range (ASCII digits only: "²" is a digit to str.isdigit but not to int).
 """
 import re
 
