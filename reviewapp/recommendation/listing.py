@@ -9,6 +9,8 @@ wrote after a return.
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from sqlalchemy.orm import selectinload
+
 from ..cases.models import Case
 from ..cases.snapshot import submitted_version
 from ..cases.workflow import CaseState
@@ -99,7 +101,8 @@ def unit_rows(unit_id, campaign):
     """Every case the unit screens in the campaign (drafts are the applicant's own), as Rows."""
     cases = db.session.scalars(db.select(Case).filter(
         Case.unit_id == unit_id, Case.campaign_id == campaign.id,
-        Case.state != CaseState.DRAFT).order_by(Case.submitted_at, Case.id)).all()
+        Case.state != CaseState.DRAFT).order_by(Case.submitted_at, Case.id)
+        .options(selectinload(Case.organization), selectinload(Case.themes))).all()   # no query per row
     numbers = case_numbers(campaign)
     return [Row(case, submitted_version(case), numbers.get(case.id, "")) for case in cases]
 

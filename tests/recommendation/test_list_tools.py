@@ -154,3 +154,24 @@ def test_the_city_filter_reads_the_registration_authority_of_the_credit_code(app
     html = client.get("/recommendation/").get_data(as_text=True)
     assert '<option value="3301">杭州市</option>' in html and '<option value="1100">北京市</option>' in html
     assert titles(client.get("/recommendation/?city=3301").get_data(as_text=True)) == ["案例05号", "案例03号", "案例01号"]
+
+
+def test_the_list_costs_the_same_queries_for_80_cases_as_for_8(app):
+    from sqlalchemy import event
+
+    def queries_for(count):
+        db.session.remove()
+        _campaign, _unit, _cases, _foreign, client = world(app, count=count)
+        statements = []
+        listener = lambda *args: statements.append(args[2])
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/recommendation/?sort=organization").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    few = queries_for(8)
+    from tests.conftest import empty_tables
+    empty_tables()
+    assert queries_for(80) == few
