@@ -66,3 +66,47 @@ def test_no_main_page_scrolls_sideways_on_a_phone(browser, live_app, role):
     finally:
         context.close()
     assert not wide, f"{len(wide)} pages scroll sideways on a phone ({role}):\n" + "\n".join(wide)
+
+
+_CELLS = """() => [...document.querySelectorAll("main table")].flatMap(table => {
+  const heads = [...table.tHead.rows[0].cells].map(th => th.textContent.replace(/\\s+/g, " ").trim());
+  return [...table.tBodies[0].rows].flatMap(row => [...row.cells].map((cell, n) =>
+    [heads[n], cell.dataset.label || null, getComputedStyle(cell, "::before").content]));
+})"""
+_HEADER_LINES = """() => [...document.querySelectorAll("main thead th")]
+    .filter(th => !th.querySelector(".visually-hidden")).map(th => {
+  const range = document.createRange();
+  range.selectNodeContents(th);
+  return [th.textContent.trim(), new Set([...range.getClientRects()].map(r => Math.round(r.top))).size];
+})"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_activity_rows_are_labelled_cards_on_a_phone_and_headers_stay_whole_on_a_desk(browser, live_app, lang):
+    world = seed_pages(live_app.app)
+    seed_long_content(world)
+    context = browser.new_context(base_url=live_app.url, viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        switch_language(page, lang)
+        sign_in(page, live_app.t(lang), world.org_user.email, PASSWORD)
+        page.goto(f"/cases/{world.draft.id}/activities")
+        cells = page.evaluate(_CELLS)
+        assert len(cells) >= 20, cells
+        # Each cell of a card says which column it is, in the page's language.
+        unlabelled = [(head, label, shown) for head, label, shown in cells
+                      if head and (label != head or shown != f'"{head}"')]
+        assert not unlabelled, unlabelled
+        contact = live_app.t(lang)("Contact person")
+        assert any(label == contact for _head, label, _shown in cells), cells
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.reload()
+        lines = dict(page.evaluate(_HEADER_LINES))
+        assert contact in lines, lines
+        # A header breaks between words, never inside one; a short Chinese header (联系人) not at all.
+        broken = {text: n for text, n in lines.items()
+                  if n > len(text.split()) and (" " in text or len(text) <= 6)}
+        assert not broken, f"table headers broken inside a word on a desk: {broken}"
+    finally:
+        context.close()
