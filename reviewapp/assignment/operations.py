@@ -14,6 +14,7 @@ manual additions and the extra reviewer read those rows; nothing solves on a
 page view. A campaign larger than ASSIGNMENT_JOB_PAIRS (cases x experts) is
 solved by a background job with progress (reviewapp/jobs).
 """
+import hashlib
 import secrets
 import time
 from collections import Counter
@@ -314,11 +315,18 @@ def add_reviewer(actor, campaign, case_id, expert_id):
     return row
 
 
+def _lot(case_id, expert_id):
+    """A fixed draw per (case, expert): among equally suited, equally loaded experts the extra
+    review goes by lot, as in the solver, not always to the longest-registered one."""
+    digest = hashlib.blake2b(f"extra-reviewer:{case_id}:{expert_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
 def add_extra_reviewer(actor, campaign, case):
     """One more confirmed reviewer for a case the panel disagrees on.
 
     Picks the eligible expert (no conflict, under their cap, not yet on the
-    case) with the highest affinity, then the lightest load; reopens the
+    case) with the highest affinity, then the lightest load, then a fixed lot; reopens the
     review if it was closed; tells the expert (without naming the case).
     Raises AssignmentRefused when nobody is eligible. Reads the stored rows
     and this case's conflicts only: no solving."""
@@ -332,12 +340,12 @@ def add_extra_reviewer(actor, campaign, case):
     on_case = set(db.session.scalars(db.select(ReviewAssignment.expert_id).filter_by(case_id=case.id)))
     conflicts = active_conflict_pairs([case], _people([e.id for e in experts]))
     affinities = _case_affinities(campaign, case, experts)
-    candidates = [(-affinities[e.id], counts.get(e.id, 0), e.id, e) for e in experts
+    candidates = [(-affinities[e.id], counts.get(e.id, 0), _lot(case.id, e.id), e.id) for e in experts
                   if e.id not in on_case and (case.id, e.id) not in conflicts and counts.get(e.id, 0) < e.max_load]
     if not candidates:
         raise AssignmentRefused([_l("No expert can take this case: every other expert is in conflict, "
                                     "already on it, or at their maximum load.")])
-    minus_affinity, _load, expert_id, _expert = min(candidates, key=lambda c: c[:3])
+    minus_affinity, _load, _lot_drawn, expert_id = min(candidates)
     row = ReviewAssignment(campaign_id=campaign.id, case_id=case.id, expert_id=expert_id,
                            affinity=-minus_affinity, status=AssignmentStatus.CONFIRMED, confirmed_at=utcnow())
     db.session.add(row)

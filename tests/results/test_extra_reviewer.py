@@ -45,3 +45,26 @@ def test_no_eligible_expert_is_explained(example):
                                   data={"csrf_token": csrf_from(page)}, follow_redirects=True)
     assert "No expert can take this case" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(ReviewAssignment.id)).filter_by(case_id=case_b.id)) == 2
+
+
+def test_equally_suited_experts_share_extra_reviews_by_lot_not_by_registration_order(app, example):
+    from reviewapp.assignment.operations import add_extra_reviewer
+    from reviewapp.auth.models import User
+
+    for expert in example.experts:
+        _profile(expert)
+    spare = [make_user("expert", email=f"spare{n}@sport-university.edu.cn") for n in range(6)]
+    for expert in spare:
+        _profile(expert)
+    db.session.commit()
+    admin = db.session.scalars(db.select(User).filter_by(role="admin")).first()
+    chosen = []
+    for label in "ABC":
+        with app.test_request_context():
+            row = add_extra_reviewer(admin, example.campaign, example.cases[label])
+            db.session.commit()
+            chosen.append(row.expert_id)
+    # Same affinity (no themes) and the same load for all six: the first registered one used to get
+    # the first case every time; now the lot picks, and each case goes to a different expert.
+    assert len(set(chosen)) == 3
+    assert chosen[0] != min(e.id for e in spare)
