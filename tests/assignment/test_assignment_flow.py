@@ -54,6 +54,8 @@ def test_every_case_gets_k_reviewers_within_caps_and_without_conflicts(app, logi
     page = f"/assignment/campaigns/{campaign.id}"
     response = submit_form(client, page, {}, action=f"{page}/run", follow_redirects=True)
     assert "Every case has its reviewers" in response.get_data(as_text=True)
+    # The page leads to ended assignments and applicants' declarations in one click.
+    assert f'href="/conflicts/campaigns/{campaign.id}"' in response.get_data(as_text=True)
     rows = _check_valid(campaign, cases, 3, 5)
     assert (cases[1].id, experts[0].id) not in {(r.case_id, r.expert_id) for r in rows}
     # Same-province pairs exist in the data, so the rule really had work to do.
