@@ -84,6 +84,14 @@ class Config:
     # LibreOffice renders Office evidence to PDF for reading in the browser.
     SOFFICE_BINARY = os.environ.get("SOFFICE_BINARY", "soffice")
     OFFICE_PREVIEW_TIMEOUT = _env_int("OFFICE_PREVIEW_TIMEOUT", 120)
+    # Conversions wait in a queue of this machine (cases/conversion_queue.py): this many at once,
+    # at most this many seconds' wait (then the preview is "pending", made again later); each
+    # organization may start this many (flask-limiter notation, counted in RATELIMIT_STORAGE_URI).
+    OFFICE_CONVERSIONS_PER_MACHINE = _env_int("OFFICE_CONVERSIONS_PER_MACHINE", 1)
+    OFFICE_CONVERSION_WAIT = _env_int("OFFICE_CONVERSION_WAIT", 600)
+    OFFICE_PREVIEW_RATE = os.environ.get("OFFICE_PREVIEW_RATE", "30 per hour")
+    # LibreOffice runs without network or server files through this (cases/office_sandbox.py).
+    OFFICE_SANDBOX_UNSHARE = os.environ.get("OFFICE_SANDBOX_UNSHARE", "unshare")
 
     # Links in e-mails are built from this, never from the request's Host.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:5000").rstrip("/")
