@@ -1,5 +1,6 @@
 """The campaign's results as an .xlsx workbook: one sheet per view (ranking, per-review scores,
-reviewer statistics). Headers are in the reader's language."""
+reviewer statistics) and the method behind them (calibration model, excluded reviews). Headers
+are in the reader's language."""
 import io
 
 from flask_babel import gettext as _
@@ -42,13 +43,17 @@ def results_xlsx(results, decisions):
                                     _("Disagreement"), _("State"), _("Reason for deviation")], ranking, first=True)
     criteria = list(results.campaign.criteria)
     reviews = []
-    for assignment, review in results.rows:
-        reviews.append([assignment.case_id, results.expert_names[assignment.expert_id],
-                        *[review.scores.get(c.key) for c in criteria],
-                        _round(weighted_total(review.scores, results.rubric)), review.confidence or "",
-                        review.overall_comment])
+    # Reviews a conflict of interest excluded stay in the sheet, marked, so the export shows what
+    # the page shows; the ranking never counts them.
+    for rows, counted in ((results.rows, _("yes")), (results.excluded_rows, _("excluded: conflict of interest"))):
+        for assignment, review in rows:
+            reviews.append([assignment.case_id, results.expert_names.get(assignment.expert_id, assignment.expert_id),
+                            *[review.scores.get(c.key) for c in criteria],
+                            _round(weighted_total(review.scores, results.rubric)), review.confidence or "",
+                            review.overall_comment, counted])
     _sheet(workbook, _("Review scores"), [_("Case"), _("Expert"), *[str(c.name) for c in criteria],
-                                          _("Weighted total"), _("Confidence"), _("Overall comment")], reviews)
+                                          _("Weighted total"), _("Confidence"), _("Overall comment"),
+                                          _("Counted in the results")], reviews)
     stats = [[results.expert_names.get(s.expert_id, s.expert_id),
               s.assigned, s.done, _round(s.completion_rate), _round(s.severity), _round(s.mean_total)]
              for s in results.expert_stats]
@@ -59,6 +64,23 @@ def results_xlsx(results, decisions):
                     [_("ICC(1,k)"), _round(results.reliability.icc1_k)],
                     [_("Krippendorff's alpha"), _round(results.reliability.alpha)]):
             append_row(sheet, row)
+    _sheet(workbook, _("Method"), [_("Item"), _("Value")], _method_rows(results))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def _method_rows(results):
+    """The calibration model the ranking used and why, and how many reviews it left out."""
+    calibration = results.aggregation.calibration if results.aggregation else None
+    names = {"scale": _("Per-expert offset and scale"), "additive": _("Additive reviewer-effect model"),
+             "zscore": _("Z-scores per expert"), "none": _("No calibration (plain means)")}
+    model = names.get(calibration.method if calibration is not None else "none", calibration and calibration.method)
+    rows = [[_("Calibration model"), model]]
+    choice = calibration.choice if calibration is not None else None
+    if choice is not None and choice.compared:
+        rows += [[_("Held-out mean squared error: additive model"), _round(choice.heldout_error.get("additive"))],
+                 [_("Held-out mean squared error: offset and scale"), _round(choice.heldout_error.get("scale"))],
+                 [_("Reviews held out"), choice.held_out]]
+    rows.append([_("Submitted reviews excluded (conflict of interest)"), len(results.excluded_rows)])
+    return rows

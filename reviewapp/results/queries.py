@@ -34,12 +34,13 @@ def rubric_of(campaign):
         scale_min=float(campaign.score_min), scale_max=float(campaign.score_max))
 
 
-def submitted_rows(campaign):
-    """[(ReviewAssignment, Review)] of the campaign's submitted reviews, by case then expert."""
+def submitted_rows(campaign, counted=True):
+    """[(ReviewAssignment, Review)] of the campaign's submitted reviews, by case then expert: those
+    the results count, or (counted=False) those a conflict of interest keeps out of them."""
     return db.session.execute(
         db.select(ReviewAssignment, Review).join(Review, Review.assignment_id == ReviewAssignment.id)
         .filter(ReviewAssignment.campaign_id == campaign.id, Review.status == ReviewStatus.SUBMITTED,
-                counted_review())
+                counted_review() if counted else ~counted_review())
         .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id)).all()
 
 
@@ -133,6 +134,17 @@ class CampaignResults:
     def rows(self):
         """[(ReviewAssignment, Review)] of the submitted reviews, for the export."""
         return submitted_rows(self.campaign)
+
+    @cached_property
+    def excluded_rows(self):
+        """[(ReviewAssignment, Review)] of submitted reviews a conflict of interest excluded (their
+        experts' names join expert_names: the ranking does not name them)."""
+        rows = submitted_rows(self.campaign, counted=False)
+        missing = {assignment.expert_id for assignment, _review in rows} - self.expert_names.keys()
+        if missing:
+            names = _page_statements(db.engine.dialect.name)[1]
+            self.expert_names.update(db.session.execute(names, {"ids": list(missing)}).all())
+        return rows
 
 
 def campaign_results(campaign, threshold=None, case_ids=None, expert_ids=None):

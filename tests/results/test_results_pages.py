@@ -43,13 +43,17 @@ def test_the_export_opens_with_openpyxl(app, example):
     assert response.status_code == 200
     assert "results-2026.xlsx" in response.headers["Content-Disposition"]
     workbook = load_workbook(io.BytesIO(response.get_data()))
-    assert workbook.sheetnames == ["Ranking", "Review scores", "Reviewer statistics"]
+    assert workbook.sheetnames == ["Ranking", "Review scores", "Reviewer statistics", "Method"]
     ranking = list(workbook["Ranking"].iter_rows(values_only=True))
     assert ranking[0][:3] == ("Rank", "Case", "Title")
     assert [row[1] for row in ranking[1:]] == [example.cases[k].id for k in "CAB"]
     assert ranking[1][6] == pytest.approx(7.9)
     scores = list(workbook["Review scores"].iter_rows(values_only=True))
-    assert len(scores) == 7 and scores[0][-3] == "Weighted total"
+    assert len(scores) == 7 and scores[0][-4] == "Weighted total" and scores[0][-1] == "Counted in the results"
+    assert {row[-1] for row in scores[1:]} == {"yes"}
+    method = dict(list(workbook["Method"].iter_rows(values_only=True))[1:])
+    assert method["Calibration model"] == "Additive reviewer-effect model"
+    assert method["Submitted reviews excluded (conflict of interest)"] == 0
     stats = list(workbook["Reviewer statistics"].iter_rows(values_only=True))
     assert stats[1][1:4] == (3, 3, 1.0)
 

@@ -2,9 +2,11 @@
 case (page, files, queue: a translated 403), a draft is kept but never counted, a submitted
 review leaves the results with an audit entry and a mark the administrator sees, and the
 administrator gets a replacement reviewer in one click. Runs on SQLite and PostgreSQL."""
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
 
 from reviewapp.assignment.models import AssignmentStatus, ReviewAssignment
 from reviewapp.assignment.operations import preview, run_assignment
@@ -109,6 +111,14 @@ def test_the_expert_who_declines_for_a_conflict_after_submitting_leaves_the_resu
     results = admin.get(f"/results/campaigns/{setup.campaign.id}").get_data(as_text=True)
     assert "excluded: conflict of interest" in results
     assert "1 submitted reviews are excluded from these results" in results
+    # The export says the same: the excluded review is listed, marked, and counted nowhere.
+    workbook = load_workbook(io.BytesIO(admin.get(f"/results/campaigns/{setup.campaign.id}/results.xlsx").data))
+    scores = list(workbook["Review scores"].iter_rows(values_only=True))
+    marks = sorted((row[1], row[-1]) for row in scores[1:])
+    assert marks == sorted([(setup.experts[0].name, "excluded: conflict of interest"),
+                            (setup.experts[1].name, "yes")]), marks
+    method = dict(list(workbook["Method"].iter_rows(values_only=True))[1:])
+    assert method["Submitted reviews excluded (conflict of interest)"] == 1
     audit = admin.get("/admin/audit").get_data(as_text=True)
     assert "review.excluded" in audit
 
