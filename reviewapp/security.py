@@ -68,6 +68,24 @@ PDF_POLICY = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline
              "frame-ancestors 'self'"
 
 
+# A download is named with the extension of its verified type (the MIME it is served with), never
+# the uploaded one: a photo uploaded as Activity-report.html would open as a page from disk.
+_DOWNLOAD_EXTENSIONS = {
+    "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+}
+
+
+def verified_download_name(name, mime):
+    """`name` with the extension of `mime` in place of its own ("bin" for a type not verified)."""
+    extension = _DOWNLOAD_EXTENSIONS.get((mime or "").split(";")[0].strip().lower(), "bin")
+    stem, dot, _ = (name or "").rpartition(".")
+    stem = (stem if dot else name or "").strip().rstrip(".") or "download"
+    return f"{stem}.{extension}"
+
+
 def send_stored_file(name, mime, policy, download_name=None, as_attachment=False):
     """A stored file as a response with its policy, nosniff and no caching.
 
@@ -85,6 +103,8 @@ def send_stored_file(name, mime, policy, download_name=None, as_attachment=False
         path = storage().local_path(name)
     except FileNotFoundError:
         abort(404)
+    if download_name is not None:
+        download_name = verified_download_name(download_name, mime)
     response = send_file(path, mimetype=mime, as_attachment=as_attachment, download_name=download_name,
                          conditional=False, max_age=0, etag=False)
     del response.headers["Last-Modified"]
