@@ -149,6 +149,13 @@ class Config:
     # Publishing, announcing results and changing roles need the password entered this recently.
     REAUTH_MINUTES = _env_int("REAUTH_MINUTES", 10)
 
+    # Password hashing (Argon2id): passes, memory in KiB, lanes. The default is OWASP's first
+    # recommendation; production refuses less than OWASP's minimum (ARGON2_OWASP_MINIMUM).
+    # Each sign-in costs one hash: `python -m bench argon2` prints the time per hash.
+    ARGON2_TIME_COST = _env_int("ARGON2_TIME_COST", 2)
+    ARGON2_MEMORY_COST = _env_int("ARGON2_MEMORY_COST", 19456)
+    ARGON2_PARALLELISM = _env_int("ARGON2_PARALLELISM", 1)
+
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
     INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 14)
 
@@ -161,6 +168,21 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; long forms must not expire
 
     RECOMMENDING_UNITS_CSV = os.environ.get("RECOMMENDING_UNITS_CSV")
+
+
+# OWASP's equivalent minimums for Argon2id (Password Storage Cheat Sheet): memory in KiB and
+# passes; any one of them, with at least one lane, is enough.
+ARGON2_OWASP_MINIMUM = [(47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5)]
+
+
+def argon2_problem(memory_kib, time_cost, parallelism):
+    """Why these Argon2id costs are below OWASP's minimum, or None."""
+    if parallelism >= 1 and any(memory_kib >= m and time_cost >= t for m, t in ARGON2_OWASP_MINIMUM):
+        return None
+    pairs = ", ".join(f"m={m} t={t}" for m, t in ARGON2_OWASP_MINIMUM)
+    return (f"ARGON2_MEMORY_COST={memory_kib}, ARGON2_TIME_COST={time_cost}, ARGON2_PARALLELISM={parallelism} "
+            f"is below OWASP's minimum for Argon2id (one of {pairs}, with p >= 1); the default is "
+            "m=19456 t=2 p=1.")
 
 
 class DevelopmentConfig(Config):
@@ -176,7 +198,7 @@ class TestingConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite:///:memory:"))
     MAIL_BACKEND = "outbox"
     JOB_BACKEND = "inline"
-    # Cheap password hashing keeps the suite fast; production uses Argon2id's defaults.
+    # Cheap password hashing keeps the suite fast (production refuses such values).
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024
     SESSION_COOKIE_SECURE = False
@@ -209,6 +231,10 @@ class ProductionConfig(Config):
                 f"MAIL_BACKEND is {config.get('MAIL_BACKEND')!r}: in production set MAIL_BACKEND=smtp (and "
                 "MAIL_SERVER). The development outbox would let any administrator read every user's "
                 "password-reset link at /admin/outbox.")
+        problem = argon2_problem(*(int(config.get(name) or 0) for name in
+                                   ("ARGON2_MEMORY_COST", "ARGON2_TIME_COST", "ARGON2_PARALLELISM")))
+        if problem:
+            raise RuntimeError(problem)
 
 
 CONFIGS = {

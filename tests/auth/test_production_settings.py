@@ -53,3 +53,25 @@ def test_the_process_refuses_to_start_from_the_environment_alone(tmp_path):
     result = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, capture_output=True, text=True,
                             cwd=config.BASE_DIR, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("memory, time, lanes", [(19456, 1, 1), (16384, 2, 1), (1024, 1, 1), (65536, 3, 0)])
+def test_argon2_costs_below_owasps_minimum_are_refused(production, memory, time, lanes):
+    production.setattr(config.ProductionConfig, "ARGON2_MEMORY_COST", memory)
+    production.setattr(config.ProductionConfig, "ARGON2_TIME_COST", time)
+    production.setattr(config.ProductionConfig, "ARGON2_PARALLELISM", lanes)
+    with pytest.raises(RuntimeError, match="below OWASP's minimum for Argon2id"):
+        create_app("production")
+
+
+@pytest.mark.parametrize("memory, time", [(19456, 2), (12288, 3), (47104, 1), (65536, 3)])
+def test_argon2_costs_at_or_above_owasps_minimum_start(production, tmp_path, memory, time):
+    production.setattr(config.ProductionConfig, "ARGON2_MEMORY_COST", memory)
+    production.setattr(config.ProductionConfig, "ARGON2_TIME_COST", time)
+    app = create_app("production", INSTANCE_DIR=tmp_path)
+    assert (app.config["ARGON2_MEMORY_COST"], app.config["ARGON2_TIME_COST"]) == (memory, time)
+
+
+def test_production_defaults_are_owasps_first_recommendation(production, tmp_path):
+    app = create_app("production", INSTANCE_DIR=tmp_path)
+    assert [app.config[f"ARGON2_{n}"] for n in ("MEMORY_COST", "TIME_COST", "PARALLELISM")] == [19456, 2, 1]

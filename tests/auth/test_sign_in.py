@@ -1,7 +1,7 @@
 """Signing in and out, wrong passwords, the rate limit and session handling."""
 from reviewapp.auth.models import User
 from reviewapp.extensions import db
-from tests.factories import PASSWORD, make_user, submit_form
+from tests.factories import PASSWORD, csrf_from, make_user, submit_form
 
 
 def sign_in(client, email, password, next_=None):
@@ -123,11 +123,28 @@ def test_rate_limit_uses_the_trusted_proxys_client_address(migrated, tmp_path):
     assert other.status_code == 200
 
 
-def test_outside_tests_passwords_use_argon2id_default_costs(app):
-    app.config.update(ARGON2_TIME_COST=None, ARGON2_MEMORY_COST=None)
+def test_outside_tests_passwords_use_owasps_argon2id_costs(app):
+    app.config.update(ARGON2_TIME_COST=None, ARGON2_MEMORY_COST=None, ARGON2_PARALLELISM=None)
     user = User(email="x@example.cn", name="x")
     user.set_password(PASSWORD)
-    assert user.password_hash.startswith("$argon2id$") and "m=65536,t=3,p=4" in user.password_hash
+    assert user.password_hash.startswith("$argon2id$") and "m=19456,t=2,p=1" in user.password_hash
+
+
+def test_signing_in_stores_the_password_again_at_raised_costs(app, client):
+    """A hash made at older (cheaper) costs is replaced by one at the current settings on the
+    next sign-in, so raising ARGON2_* reaches every account that signs in."""
+    user = make_user("expert", email="old@example.cn")
+    assert "m=1024,t=1,p=1" in user.password_hash
+    app.config.update(ARGON2_TIME_COST=2, ARGON2_MEMORY_COST=2048)
+    response = sign_in(client, "old@example.cn", PASSWORD)
+    assert response.status_code == 302
+    db.session.expire_all()
+    rehashed = db.session.get(User, user.id).password_hash
+    assert "m=2048,t=2,p=1" in rehashed
+    client.post("/auth/sign-out", data={"csrf_token": csrf_from(client.get("/dashboard").get_data(as_text=True))})
+    assert sign_in(client, "old@example.cn", PASSWORD).status_code == 302  # the new hash verifies
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == rehashed  # and is not made again
 
 
 def test_signing_out_keeps_the_chosen_language(app, client):
