@@ -1,5 +1,5 @@
 """Health check for load balancers, and the administrators' audit log."""
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 from sqlalchemy import text
 
 from ..access import allow, public
@@ -12,16 +12,26 @@ from .audit_log import AUDIT_PAGE_SIZE, audit_csv, audit_filters, audit_query, d
 bp = Blueprint("ops", __name__)
 
 
+@bp.record_once
+def _announce_office_sandbox(state):
+    from ..cases.office_sandbox import announce
+    announce(state.app)
+
+
 @bp.get("/healthz")
 @public
 def health():
-    """200 when the database answers; 503 otherwise. Says nothing else."""
+    """200 when the database answers; 503 otherwise. `office_previews` tells how LibreOffice is
+    isolated ("refused" when it cannot be): previews are optional (files are still accepted and
+    downloadable), so a refusal does not take the machine out of the load balancer; monitor it."""
+    from ..cases.office_sandbox import isolation
     try:
         db.session.execute(text("SELECT 1"))
     except Exception:  # any database failure means "not healthy"
         db.session.rollback()
         return jsonify(status="unavailable"), 503
-    return jsonify(status="ok")
+    sandbox = isolation(current_app.config)
+    return jsonify(status="ok", office_previews=sandbox.level if sandbox.allowed else "refused")
 
 
 @bp.get("/admin/audit")

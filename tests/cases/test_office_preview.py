@@ -38,8 +38,18 @@ def test_the_job_fails_cleanly_when_libreoffice_is_missing(app, org_client, draf
     assert "Make a PDF to read in the browser" in page
 
 
+def network_only_unshare(folder):
+    """An `unshare` that grants a network namespace but no mount namespace: a stand-in LibreOffice
+    outside /usr must stay reachable (the private root holds only the system's programs)."""
+    wrapper = folder / "unshare"
+    wrapper.write_text('#!/bin/sh\ncase "$1" in -rnmpf) exit 1;; esac\nexec %s "$@"\n' % shutil.which("unshare"))
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
 def test_the_conversion_works_in_the_jobs_own_folder_and_leaves_nothing(app, org_client, draft, tmp_path):
     # A stand-in for LibreOffice that notes where it was run and writes a minimal PDF.
+    app.config["OFFICE_SANDBOX_UNSHARE"] = network_only_unshare(tmp_path)
     where = tmp_path / "ran-in.txt"
     fake = tmp_path / "soffice"
     import pikepdf
