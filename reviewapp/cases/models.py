@@ -124,6 +124,11 @@ class Evidence(db.Model):
     blind_storage_name: Mapped[str | None] = mapped_column(String(80))
     # Office files rendered to PDF for reading in the browser.
     preview_storage_name: Mapped[str | None] = mapped_column(String(80))
+    # Photos: the print-size JPEG the book uses (publishing/photos.py), made with the blind copy.
+    print_storage_name: Mapped[str | None] = mapped_column(String(80))
+    # The work after the upload (cases/processing.py): waiting, processing, ready or failed.
+    processing: Mapped[str] = mapped_column(String(12), default="ready", server_default="ready")
+    processing_error: Mapped[str | None] = mapped_column(Text)
     # Links (videos) are stored as text and never fetched by the server.
     url: Mapped[str | None] = mapped_column(String(500))
     chosen_for_book: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -131,3 +136,8 @@ class Evidence(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     case = relationship("Case", back_populates="evidence")
+
+    @property
+    def ready(self):
+        """Its blind copy (and thumbnail, print-size photo) exist: experts may see it."""
+        return self.processing == "ready"

@@ -7,7 +7,8 @@ def file_columns():
     from ..cases.models import Evidence
     from ..publishing.models import BookBuild
 
-    return {Evidence: ("storage_name", "blind_storage_name", "thumbnail_name", "preview_storage_name"),
+    return {Evidence: ("storage_name", "blind_storage_name", "thumbnail_name", "preview_storage_name",
+                       "print_storage_name"),
             BookBuild: ("storage_name",)}
 
 
