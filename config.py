@@ -70,6 +70,9 @@ class Config:
     # Evidence of a case: the limit for one file and for all files of a case.
     EVIDENCE_MAX_FILE_MB = _env_int("EVIDENCE_MAX_FILE_MB", 20)
     EVIDENCE_MAX_CASE_MB = _env_int("EVIDENCE_MAX_CASE_MB", 200)
+    # Files of one organization processed at the same time in the job queue (blind copy,
+    # thumbnail, print-size photo: cases/processing.py); its further files wait their turn.
+    EVIDENCE_JOBS_PER_ORGANIZATION = _env_int("EVIDENCE_JOBS_PER_ORGANIZATION", 2)
     # Bounds on what one upload may cost (reviewapp/spreadsheets.py, cases/ooxml.py, cases/uploads.py):
     # an archive (.docx/.xlsx/.pptx, an imported .xlsx) may unpack to at most this many MB, hold
     # this many parts, and be this many times its size (the whole package and each big part);
