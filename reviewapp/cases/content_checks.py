@@ -21,9 +21,16 @@ __all__ = ["ContentProblem", "ImageFacts", "ZipLimits", "check_image", "check_of
 # Active content that turns a photo or PDF into something a browser or server would run.
 # Matched against lower-cased bytes (faster than IGNORECASE). Only patterns of six or more
 # bytes: shorter ones turn up by chance in compressed pixel data.
+# A browser that opens the file as a page (saved as .html, or sniffed) runs any element with an
+# event handler (`<img src=x onerror=...>`, `<x onmouseover=...>`) and loads any src/href: both
+# are found wherever they sit (a JPEG comment, after its end marker, a stored Office part).
 _ACTIVE_CONTENT = re.compile(
     rb"<(?:script|html[\s>]|body[\s>]|iframe|object|embed[\s>]|!doctype\s+html|\?php\s|svg[^>]{0,200}xmlns)"
     rb"|(?:java|vb)script:"
+    rb"|<[a-z][a-z0-9-]{0,15}(?:[\s/][^<>]{0,400}?)?[\s/\"'](?:on[a-z]{3,30}|formaction|srcdoc)\s*=\s*[^\s>]"
+    rb"|<(?:img|image|video|audio|source|input|frame|link|meta|base|form|a|math|svg|template|details|marquee"
+    rb"|isindex|button|object|embed|track|use)(?:[\s/][^<>]{0,400}?)?[\s/\"'](?:src|href|srcset|data|action"
+    rb"|http-equiv|poster|background)\s*="
 )
 
 _IMAGE_FORMATS = {
@@ -118,6 +125,9 @@ def _has_data_after_archive(data: bytes) -> bool:
     return len(comment) != comment_length or bool(_ACTIVE_CONTENT.search(comment.lower()))
 
 
+_WEB_PAGE_PARTS = (".htm", ".html", ".xhtml", ".mht", ".mhtml", ".shtml")
+
+
 def check_office(data: bytes, limits: ZipLimits) -> OfficePackage:
     """Check an OOXML package: zip bomb limits, safe member names, no macros, all members readable."""
     try:
@@ -125,7 +135,8 @@ def check_office(data: bytes, limits: ZipLimits) -> OfficePackage:
     except (zipfile.BadZipFile, ValueError, EOFError) as error:
         raise ContentProblem("zip_corrupt", str(error)) from error
     with archive:
-        if _has_data_after_archive(data):
+        # What a browser would see of the file: stored (uncompressed) parts, gaps, the end.
+        if _has_data_after_archive(data) or _ACTIVE_CONTENT.search(data.lower()):
             raise ContentProblem("polyglot")
         check_zip_safety(archive, len(data), limits)
         package = identify_package(archive)
@@ -134,6 +145,8 @@ def check_office(data: bytes, limits: ZipLimits) -> OfficePackage:
                 content = archive.read(member)  # checks the CRC
             except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError) as error:
                 raise ContentProblem("zip_corrupt", f"{member.filename}: {error}") from error
+            if member.filename.lower().endswith(_WEB_PAGE_PARTS):  # an imported HTML chunk (altChunk)
+                raise ContentProblem("polyglot", member.filename)
             if member.filename.endswith((".xml", ".rels")) and (
                 b"<!DOCTYPE" in content[:4096].upper() or b"<!ENTITY" in content.upper()
             ):
