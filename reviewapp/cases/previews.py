@@ -132,7 +132,9 @@ def render_office_preview(job, progress):
     if not source:
         raise JobFailed(str(_l("The file has no anonymous copy yet; upload it again.")))
     extension = source.rsplit(".", 1)[-1]
-    pdf = convert_to_pdf(read_stored(source), extension, current_app.config["SOFFICE_BINARY"],
+    data = read_stored(source)
+    db.session.commit()  # no transaction stays open while the conversion waits for its turn
+    pdf = convert_to_pdf(data, extension, current_app.config["SOFFICE_BINARY"],
                          current_app.config["OFFICE_PREVIEW_TIMEOUT"], parent=work_folder(job.id))
     try:  # the rendering carries what the package still had (alt text, titles): cleaned like any PDF
         pdf = blind_pdf(pdf)

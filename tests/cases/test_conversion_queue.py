@@ -16,7 +16,7 @@ from reviewapp.cases.models import Evidence
 from reviewapp.extensions import db
 from reviewapp.jobs import Job
 from tests.cases.test_evidence_routes import upload
-from tests.cases.test_office_isolation import linking_docx
+from tests.cases.test_office_isolation import PREVIEW_JOBS, linking_docx
 from tests.cases.test_office_preview import network_only_unshare
 
 
@@ -36,7 +36,8 @@ def recording_soffice(folder, seconds=0.4):
 
 def most_at_once(log):
     running = peak = 0
-    events = sorted((int(stamp), kind) for kind, stamp in (line.split() for line in log.read_text().splitlines()))
+    lines = (line.split() for line in log.read_text().splitlines())
+    events = sorted((int(stamp), kind) for kind, stamp in lines)
     for _, kind in events:  # at equal stamps "end" sorts before "start"
         running += 1 if kind == "start" else -1
         peak = max(peak, running)
@@ -47,8 +48,9 @@ def wait_for_jobs(count, timeout=90):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         db.session.rollback()  # see what the job threads committed
-        jobs = db.session.scalars(db.select(Job)).all()
-        if len(jobs) == count and all(job.finished for job in jobs):
+        jobs = db.session.scalars(PREVIEW_JOBS).all()
+        every_job = db.session.scalars(db.select(Job)).all()  # uploads' own processing too
+        if len(jobs) == count and all(job.finished for job in every_job):
             return jobs
         time.sleep(0.2)
     raise AssertionError(f"jobs still running: {[(job.id, job.status) for job in jobs]}")
@@ -59,7 +61,7 @@ def test_six_documents_in_one_request_are_converted_one_at_a_time(app, org_clien
     app.config["SOFFICE_BINARY"], log = recording_soffice(tmp_path)
     documents = [(f"report-{n}.docx", linking_docx(tmp_path / "none.png", 1000 + n)) for n in range(6)]
     response = upload(org_client, draft, *documents)
-    assert response.status_code == 302
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
     jobs = wait_for_jobs(6)
     assert all(job.status.value == "done" for job in jobs), [job.error for job in jobs]
     assert len(log.read_text().splitlines()) == 12  # six runs...
@@ -148,10 +150,11 @@ def test_an_organization_over_its_rate_sees_its_preview_pending(app, org_client,
     app.config["SOFFICE_BINARY"], _ = recording_soffice(tmp_path, seconds=0)
     documents = [(f"report-{n}.docx", linking_docx(tmp_path / "none.png", 2000 + n)) for n in range(3)]
     assert upload(org_client, draft, *documents).status_code == 302
-    assert len(db.session.scalars(db.select(Job)).all()) == 2
+    assert len(db.session.scalars(PREVIEW_JOBS).all()) == 2
     items = db.session.scalars(db.select(Evidence).order_by(Evidence.position)).all()
     assert [bool(item.preview_storage_name) for item in items] == [True, True, False]
-    english = org_client.get(f"/cases/{draft.id}/evidence", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    page = f"/cases/{draft.id}/evidence"
+    english = org_client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "The PDF to read in the browser is pending" in english and "2 per hour" in english
-    chinese = org_client.get(f"/cases/{draft.id}/evidence", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    chinese = org_client.get(page, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "供浏览器阅读的 PDF 正在等待生成" in chinese

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from reviewapp.cases import previews
 from reviewapp.cases.models import Evidence
 from reviewapp.extensions import db
 from reviewapp.jobs import Job, JobStatus
@@ -15,7 +16,7 @@ from tests.cases.test_evidence_routes import upload
 def test_an_office_file_gets_a_pdf_preview_from_its_blind_copy(app, org_client, draft):
     assert shutil.which(app.config["SOFFICE_BINARY"]), "LibreOffice (soffice) must be installed: make setup"
     upload(org_client, draft, ("sheet.xlsx", (SAMPLES / "sheet_app_properties.xlsx").read_bytes()))
-    job = db.session.scalar(db.select(Job))
+    job = db.session.scalar(db.select(Job).filter_by(function=previews.FUNCTION))
     assert job.status is JobStatus.DONE, job.error
     item = db.session.scalar(db.select(Evidence))
     assert item.preview_storage_name
@@ -30,7 +31,7 @@ def test_the_job_fails_cleanly_when_libreoffice_is_missing(app, org_client, draf
     app.config["SOFFICE_BINARY"] = "/nonexistent/soffice"
     response = upload(org_client, draft, ("sheet.xlsx", (SAMPLES / "sheet_app_properties.xlsx").read_bytes()))
     assert response.status_code == 302
-    job = db.session.scalar(db.select(Job))
+    job = db.session.scalar(db.select(Job).filter_by(function=previews.FUNCTION))
     assert job.status is JobStatus.FAILED and "LibreOffice is not installed" in job.error
     item = db.session.scalar(db.select(Evidence))
     assert item.preview_storage_name is None
@@ -62,7 +63,7 @@ def test_the_conversion_works_in_the_jobs_own_folder_and_leaves_nothing(app, org
     fake.chmod(0o755)
     app.config["SOFFICE_BINARY"] = str(fake)
     upload(org_client, draft, ("sheet.xlsx", (SAMPLES / "sheet_app_properties.xlsx").read_bytes()))
-    job = db.session.scalar(db.select(Job))
+    job = db.session.scalar(db.select(Job).filter_by(function=previews.FUNCTION))
     assert job.status is JobStatus.DONE, job.error
     ran_in = Path(where.read_text().strip())
     job_folder = Path(app.config["INSTANCE_DIR"]) / "job-work" / f"job-{job.id}"

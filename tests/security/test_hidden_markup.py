@@ -26,7 +26,8 @@ def with_jpeg_comment(jpeg, text):
 def with_stored_member(package, name, content):
     """The Office package with one more part stored uncompressed (readable as is in the file)."""
     output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
         for member in source.infolist():
             target.writestr(member, source.read(member))
         target.writestr(zipfile.ZipInfo(name), content, compress_type=zipfile.ZIP_STORED)
