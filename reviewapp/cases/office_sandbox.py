@@ -39,7 +39,7 @@ for d in usr bin sbin lib lib32 lib64 libx32 etc opt var/cache/fontconfig; do
   if [ -L "/$d" ]; then ln -s "$(readlink "/$d")" "$root/$d"
   elif [ -d "/$d" ]; then
     mkdir -p "$root/$d"; mount --rbind "/$d" "$root/$d"
-    mount -o remount,bind,ro "$root/$d" 2>/dev/null || true
+    mount -o remount,bind,ro "$root/$d"
   fi
 done
 for f in passwd shadow gshadow group; do

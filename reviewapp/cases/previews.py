@@ -49,14 +49,14 @@ def rate_exceeded(evidence):
 def queue_preview(actor, evidence):
     """Queue the PDF rendering of an Office file; returns the job, or None when one is under way,
     previews are refused on this server or the organization is over its rate (preview_note says why)."""
-    if not isolation(current_app.config).allowed:
-        return None
-    if not limiter.limiter.hit(parse(current_app.config["OFFICE_PREVIEW_RATE"]), *_rate_key(evidence)):
+    if not isolation(current_app.config).allowed or rate_exceeded(evidence):
         return None
     try:
-        return enqueue(FUNCTION, {"evidence_id": evidence.id}, actor, key=preview_key(evidence), total=1)
+        job = enqueue(FUNCTION, {"evidence_id": evidence.id}, actor, key=preview_key(evidence), total=1)
     except JobAlreadyRunning:
         return None
+    limiter.limiter.hit(parse(current_app.config["OFFICE_PREVIEW_RATE"]), *_rate_key(evidence))
+    return job
 
 
 @bp.app_template_global()

@@ -180,12 +180,14 @@ def test_inside_the_sandbox_the_server_is_out_of_sight(app, tmp_path, listener):
     secret = tmp_path / "uploads-of-the-server.txt"
     secret.write_text("a stored file")
     probe = (f"cat /etc/passwd; cat {secret}; ls {app.root_path}; ls /home /root; ls /proc | grep -c '^[0-9]';"
+             " touch /usr/written /etc/written 2>/dev/null && echo WROTE;"
              f" exec 3<>/dev/tcp/127.0.0.1/{listener.port} && echo CONNECTED")
     command = [*office_sandbox.isolation(app.config).prefix(shutil.which("unshare"), work), "bash", "-c", probe]
     result = subprocess.run(command, capture_output=True, text=True, timeout=30)
     assert "root:" not in result.stdout and "a stored file" not in result.stdout
     assert "__init__.py" not in result.stdout
     assert result.stdout.split()[-1] in ("1", "2", "3")  # only its own processes
+    assert "WROTE" not in result.stdout  # the system's folders are read-only
     assert "CONNECTED" not in result.stdout and listener.connections == 0
 
 
