@@ -158,3 +158,15 @@ def test_an_organization_over_its_rate_sees_its_preview_pending(app, org_client,
     assert "The PDF to read in the browser is pending" in english and "2 per hour" in english
     chinese = org_client.get(page, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert "供浏览器阅读的 PDF 正在等待生成" in chinese
+
+
+def test_a_conversion_that_waits_too_long_is_left_pending(app, tmp_path):
+    from reviewapp.cases.previews import convert_to_pdf
+    from reviewapp.jobs.runner import JobFailed
+    app.config.update(OFFICE_CONVERSION_WAIT=0.3, OFFICE_SANDBOX_UNSHARE=network_only_unshare(tmp_path))
+    soffice, log = recording_soffice(tmp_path, seconds=0)
+    with conversion_slot(tmp_path / "office-conversions", slots=1, timeout=5):  # another one converting
+        with pytest.raises(JobFailed, match="still pending"):
+            convert_to_pdf(linking_docx(tmp_path / "none.png", 9), "docx", soffice, 10)
+    assert not log.exists()  # LibreOffice never started
+    assert convert_to_pdf(linking_docx(tmp_path / "none.png", 9), "docx", soffice, 10).startswith(b"%PDF-")
