@@ -1,17 +1,15 @@
-"""Evidence files of a case: verified, stored under generated names, with a blind copy and a thumbnail.
+"""Evidence files of a case: verified, stored under generated names; blind copy and thumbnail follow in a job.
 
 Files live in the configured storage (reviewapp/storage: UPLOAD_FOLDER or an
 S3 bucket, never the web root) and are reached only through the
 permission-checked routes. Nothing is written for a refused file.
 """
 import hashlib
-import io
 import os
 from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from PIL import Image
 from sqlalchemy.exc import InvalidRequestError
 
 from ..audit import record
@@ -23,8 +21,6 @@ from .blind import convert_phone_photo, make_blind_copy
 from .checks import file_identity_flags, identity_of, redactor_of
 from .models import Evidence
 from .uploads import (
-    OFFICE,
-    PHOTO,
     UploadLimits,
     UploadRefused,
     format_megabytes,
@@ -32,7 +28,6 @@ from .uploads import (
     verify_upload,
 )
 
-THUMBNAIL_SIZE = (360, 360)
 LINK = "link"
 MAX_CAPTION = 300
 
@@ -52,14 +47,6 @@ def case_limit_bytes():
 
 def used_bytes(case):
     return sum(item.size or 0 for item in case.evidence)
-
-
-def _thumbnail(blind_bytes):
-    image = Image.open(io.BytesIO(blind_bytes))
-    image.thumbnail(THUMBNAIL_SIZE)
-    output = io.BytesIO()
-    image.convert("RGB").save(output, "JPEG", quality=80)
-    return output.getvalue()
 
 
 class _Written:
@@ -86,34 +73,36 @@ def remove_files(names):
 
 
 def add_file(actor, case, data, file_name, caption="", only_while_editable=False):
-    """Verify and store one uploaded file with its blind copy (and thumbnail for photos).
+    """Verify and store one uploaded file; its blind copy, thumbnail and print-size photo are
+    made in the job queue afterwards (processing.py), so the file starts out waiting.
 
-    The room left in the case is checked at once (a file that cannot fit costs no work) and
-    again under the case's write lock just before the row is added, so that files sent at
-    the same moment never pass the limit together; so is `only_while_editable` (the
-    applicant's uploads: not once the case is submitted). Raises UploadRefused with the
-    reason; on refusal nothing stays on disk.
+    The request checks the type by content and a photo's dimensions from its header (a pixel
+    bomb costs no decoding). The room left in the case is checked at once (a file that cannot
+    fit costs no work) and again under the case's write lock just before the row is added, so
+    that files sent at the same moment never pass the limit together; so is
+    `only_while_editable` (the applicant's uploads: not once the case is submitted). Raises
+    UploadRefused with the reason; on refusal nothing stays on disk.
     """
+    from .processing import WAITING, dispatch
+
     data, file_name = convert_phone_photo(data, file_name)  # HEIC/AVIF are kept as JPEG
-    verified = verify_upload(data, file_name, file_limits())
+    verified = verify_upload(data, file_name, file_limits(), decode=False)
     _require_room(case, verified)
-    blind = make_blind_copy(data, verified.kind, verified.display_name)
     evidence = Evidence(
         kind=verified.kind, caption=(caption or "").strip()[:MAX_CAPTION],
         original_name=verified.display_name, mime=verified.mime, size=verified.size,
-        sha256=hashlib.sha256(data).hexdigest(), width=verified.width, height=verified.height)
-    # Judged on what experts get: the blind copy (its metadata is gone; page and form text stay).
-    evidence.identity_flags = file_identity_flags(evidence, identity_of(case), blind,
+        sha256=hashlib.sha256(data).hexdigest(), width=verified.width, height=verified.height,
+        processing=WAITING)
+    # The name and caption now; the content once the blind copy exists (processing.py).
+    evidence.identity_flags = file_identity_flags(evidence, identity_of(case), None,
                                                   case.organization.contact_person)
     written = _Written()
     try:
         evidence.storage_name = written.write(new_storage_name(verified), data)
-        evidence.blind_storage_name = written.write(new_storage_name(verified), blind)
-        if verified.kind == PHOTO:
-            evidence.thumbnail_name = written.write(f"{os.urandom(16).hex()}.jpg", _thumbnail(blind))
-        # The slow work is done: from here to the commit, one upload to this case at a time.
+        # From here to the commit, one upload to this organization's cases at a time (the
+        # organization first: parents before children; it also guards its processing limit).
         try:
-            lock_for_write(case)
+            lock_for_write(case.organization, case)
         except InvalidRequestError as gone:  # another tab deleted the draft meanwhile
             raise UploadRefused(_l("This draft has been deleted, so %(name)s was not stored.",
                                    name=verified.display_name), "case_deleted") from gone
@@ -121,17 +110,15 @@ def add_file(actor, case, data, file_name, caption="", only_while_editable=False
             _require_editable(case)
         _require_room(case, verified)
         evidence.position = len(case.evidence)
-        evidence.case = case  # the row joins the session only now, once its files exist
+        evidence.case = case  # the row joins the session only now, once its file exists
         db.session.add(evidence)
         db.session.flush()
         record(actor, "evidence.uploaded", evidence,
                changes={"case": case.id, "kind": verified.kind, "size": verified.size})
+        dispatch(actor, case.organization)
     except BaseException:
         written.undo()
         raise
-    if verified.kind == OFFICE:
-        from .previews import queue_preview
-        queue_preview(actor, evidence)
     return evidence
 
 
@@ -193,7 +180,7 @@ def delete_evidence(actor, evidence):
     """Delete the row; its files are removed after the grace period (a tombstone each, written
     by the flush). Returns the stored names."""
     names = [evidence.storage_name, evidence.blind_storage_name, evidence.thumbnail_name,
-             evidence.preview_storage_name]
+             evidence.preview_storage_name, evidence.print_storage_name]
     case = evidence.case
     record(actor, "evidence.deleted", evidence, changes={"case": case.id, "name": evidence.original_name})
     case.evidence.remove(evidence)

@@ -16,6 +16,7 @@ from .activity_log import held_on_datetime, match_rows
 from .checks import file_identity_flags, identity_of, missing_items, redactor_of
 from .evidence import LINK, delete_evidence, ensure_blind_copy, read_stored
 from .models import ActivityLogEntry, Case
+from .processing import require_ready
 from .snapshot import take_snapshot
 from .workflow import EDITABLE_STATES, CaseState, transition
 
@@ -210,6 +211,7 @@ def submit_case(actor, case, now=None):
     missing = missing_items(case)
     if missing:
         raise SubmissionIncomplete(missing)
+    require_ready(case)  # every file's blind copy exists (made in the job queue)
     try:
         route_case(case)
     except RoutingError as error:

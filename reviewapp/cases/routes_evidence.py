@@ -27,6 +27,7 @@ from ..jobs.operations import active_job
 from ..locking import lock_for_write
 from ..security import DOWNLOAD_POLICY, IMAGE_POLICY, PDF_POLICY, send_stored_file
 from . import evidence as store
+from . import processing
 from .blueprint import (
     READERS,
     bp,
@@ -54,7 +55,15 @@ def _editable_now(case):
     return is_editable(case)
 
 
+def _reconciled(case):
+    """The case with its dead processing jobs found and waiting files started (committed)."""
+    if processing.reconcile(case):
+        db.session.commit()
+    return case
+
+
 def _page(case, status=200, refused=(), upload_form=None, link_form=None):
+    _reconciled(case)
     jobs = {item.id: active_job(preview_key(item)) for item in case.evidence if item.kind == "office"}
     return render_template(
         "cases/evidence.html", case=case, editable=is_editable(case), refused=refused, jobs=jobs,
@@ -100,8 +109,8 @@ def upload(case_id):
                 if refusal.reason == "case_deleted":
                     return _draft_gone(accepted, refused)
             else:
-                db.session.commit()
-                accepted.append({"id": item.id, "name": item.original_name})
+                accepted.append({"id": item.id, "name": item.original_name})  # read before the commit:
+                db.session.commit()  # another tab may delete the draft while its processing starts
     if _wants_json():
         return jsonify(accepted=accepted, refused=refused), (400 if refused and not accepted else 200)
     if refused:
@@ -116,6 +125,25 @@ def _draft_gone(accepted, refused):
         return jsonify(accepted=accepted, refused=refused), 409
     flash(refused[-1]["message"], "error")
     return redirect(url_for("dashboard.index"))
+
+
+@bp.get("/<int:case_id>/evidence/processing.json")
+@allow(*READERS, check=reads_case)
+def processing_states(case_id):
+    """Each file's processing state, for the evidence page to poll until all are ready."""
+    case = _reconciled(load_case(case_id))
+    return jsonify(files=processing.states(case))
+
+
+@bp.post("/<int:case_id>/evidence/<int:evidence_id>/retry")
+@allow(Role.ORGANIZATION, check=owns_evidence)
+def retry(case_id, evidence_id):
+    item = load_evidence(case_id, evidence_id)
+    if FlaskForm().validate_on_submit():
+        if processing.retry(current_user, item):
+            db.session.commit()
+            flash(_l("%(name)s is being processed again.", name=item.original_name), "success")
+    return redirect(url_for("cases.evidence", case_id=case_id))
 
 
 @bp.post("/<int:case_id>/evidence/link")

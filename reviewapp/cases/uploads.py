@@ -6,6 +6,7 @@ caption. Refusals raise ``UploadRefused`` with a translatable message for the
 person who uploaded the file.
 """
 
+import io
 import re
 import unicodedata
 import uuid
@@ -14,7 +15,15 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 
-from .content_checks import ContentProblem, ZipLimits, check_image, check_office, check_pdf
+from .content_checks import (
+    ContentProblem,
+    ImageFacts,
+    ZipLimits,
+    check_image,
+    check_office,
+    check_pdf,
+    contains_other_content,
+)
 
 PHOTO, PDF, OFFICE = "photo", "pdf", "office"
 
@@ -230,8 +239,50 @@ def _refusal_for(problem: ContentProblem, display_name: str, limits: UploadLimit
     return UploadRefused(message, reason)
 
 
-def verify_upload(data: bytes, name: str, limits: UploadLimits | None = None) -> VerifiedFile:
-    """Check an upload by its content; return what it is or raise UploadRefused with the reason."""
+def check_image_header(data: bytes, family: str, max_pixels: int) -> ImageFacts:
+    """What check_image checks without decoding the pixels: the format, the dimensions from the
+    header (a pixel bomb is refused here, in microseconds), still not animated, no other content.
+    The full decode comes later, in the job queue (processing.py)."""
+    from PIL import Image
+
+    from .content_checks import _IMAGE_FORMATS
+
+    open_formats, accepted_formats, mime, extension = _IMAGE_FORMATS[family]
+    if contains_other_content(data):
+        raise ContentProblem("polyglot")
+    try:
+        # Opening reads the header only; Pillow's own bomb limit (89 MP) is above ours.
+        with Image.open(io.BytesIO(data), formats=open_formats) as image:
+            if image.format not in accepted_formats:
+                raise ContentProblem("image_corrupt", f"format {image.format}")
+            width, height = image.size
+            if width * height > max_pixels:
+                raise ContentProblem("image_too_many_pixels", f"{width}x{height}")
+            if getattr(image, "n_frames", 1) > 1 and image.format != "MPO":
+                raise ContentProblem("image_animated")
+    except ContentProblem:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ContentProblem("image_too_many_pixels", str(error)) from error
+    except Exception as error:  # Pillow signals a broken header with many exception types.
+        raise ContentProblem("image_corrupt", f"{type(error).__name__}: {error}") from error
+    return ImageFacts(mime=mime, extension=extension, width=width, height=height)
+
+
+def full_image_check(data: bytes, display_name: str, limits: UploadLimits | None = None) -> None:
+    """Decode the whole photo (the job's part of verify_upload); UploadRefused when it is damaged."""
+    limits = limits or UploadLimits()
+    try:
+        check_image(data, _detect_signature(data) or "jpeg", limits.max_pixels)
+    except ContentProblem as problem:
+        raise _refusal_for(problem, display_name, limits) from problem
+
+
+def verify_upload(data: bytes, name: str, limits: UploadLimits | None = None,
+                  decode: bool = True) -> VerifiedFile:
+    """Check an upload by its content; return what it is or raise UploadRefused with the reason.
+    With ``decode=False`` a photo is judged by its header only (the upload request: its pixels are
+    decoded in the job queue, see full_image_check)."""
     limits = limits or UploadLimits()
     check_file_name(name)
     display_name = safe_display_name(name)
@@ -244,7 +295,7 @@ def verify_upload(data: bytes, name: str, limits: UploadLimits | None = None) ->
         raise _refuse_unknown(data, display_name)
     try:
         if family in ("jpeg", "png", "webp"):
-            facts = check_image(data, family, limits.max_pixels)
+            facts = (check_image if decode else check_image_header)(data, family, limits.max_pixels)
             return VerifiedFile(
                 PHOTO, facts.mime, facts.extension, len(data), display_name, facts.width, facts.height
             )

@@ -46,14 +46,31 @@ def prepare_photo(path: str, cache_dir: str | None = None, max_px: int = PRINT_M
         return target
     os.makedirs(cache_dir, exist_ok=True)
     with Image.open(path) as image:
-        image.draft("RGB", (max_px, max_px))  # lets libjpeg decode at reduced size: much faster
-        image = ImageOps.exif_transpose(image).convert("RGB")
-        image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
         fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".part")
         with os.fdopen(fd, "wb") as out:
-            image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+            _downscaled(image, max_px).save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     os.replace(tmp, target)  # atomic: concurrent builds never see half a file
     return target
+
+
+def _downscaled(image, max_px):
+    image.draft("RGB", (max_px, max_px))  # lets libjpeg decode at reduced size: much faster
+    image = ImageOps.exif_transpose(image).convert("RGB")
+    image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+    return image
+
+
+def print_rendition(data: bytes, max_px: int = PRINT_MAX_PX) -> bytes:
+    """The print-size JPEG of a photo's bytes, as prepare_photo makes it; made at upload (in the
+    job queue, cases/processing.py), so that prepare_photo returns it unchanged at build time.
+    Raises PhotoError for bytes Pillow cannot read."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            output = io.BytesIO()
+            _downscaled(image, max_px).save(output, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise PhotoError(str(exc)) from exc
+    return output.getvalue()
 
 
 def qr_png(url: str) -> bytes:

@@ -39,6 +39,19 @@ def book_photos(case, limit=MAX_PHOTOS):
     return (chosen or photos)[:limit]
 
 
+def print_photo_path(item, evidence_path):
+    """The print-size rendition made at upload (cases/processing.py), which the book uses as it is;
+    else (files stored before it existed, or one lost) the blind copy, downscaled at build time.
+    None when neither file is there: the case is printed without that photo."""
+    for name in (item.print_storage_name, item.blind_storage_name):
+        if name:
+            try:
+                return str(evidence_path(name))
+            except FileNotFoundError:
+                continue
+    return None
+
+
 def _paragraphs(text):
     return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
 
@@ -59,10 +72,9 @@ def book_case(case, language="zh"):
         org_type = str(org_type_label(case.organization.org_type))
     photos = []
     for item in book_photos(case):
-        try:
-            photos.append(Photo(str(evidence_path(item.blind_storage_name)), item.caption or ""))
-        except FileNotFoundError:
-            continue  # a lost file: the case is printed without that photo
+        photo = print_photo_path(item, evidence_path)
+        if photo is not None:
+            photos.append(Photo(photo, item.caption or ""))
     return BookCase(
         id=str(case.id), title=case.title or "", organization=case.organization.name,
         province=province, org_type=org_type, themes=theme_names(case, language),

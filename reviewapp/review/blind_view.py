@@ -81,7 +81,7 @@ def evidence_files(case):
     captions, redact = blind_captions(case), redactor(case)
     out, number = [], 0
     for item in case.evidence:
-        if item.kind not in FILE_KINDS:
+        if item.kind not in FILE_KINDS or not item.ready:  # still processing: no blind copy yet
             continue
         number += 1
         extension = (item.blind_storage_name or "").rsplit(".", 1)[-1].lower()
@@ -168,7 +168,7 @@ def _evidence_key_statement():
     from ..cases.models import Evidence
     # identity_flags as its stored text: hashable, and not decoded for nothing.
     return (db.select(Evidence.id, Evidence.kind, Evidence.caption, Evidence.url, Evidence.blind_storage_name,
-                      Evidence.preview_storage_name, cast(Evidence.identity_flags, Text))
+                      Evidence.preview_storage_name, Evidence.processing, cast(Evidence.identity_flags, Text))
             .filter(Evidence.case_id == bindparam("case_id")).order_by(Evidence.position, Evidence.id))
 
 

@@ -53,8 +53,8 @@ def test_simultaneous_uploads_never_pass_the_case_limit(app, campaign, organizat
         assert sorted(r.status_code for r in responses) == [200, 200, 400]
         refused = next(r for r in responses if r.status_code == 400).get_json()
         assert refused["accepted"] == [] and DOES_NOT_FIT in refused["refused"][0]["message"]
-        # Original, blind copy and thumbnail of each stored photo; nothing of the refused one.
-        assert len(folder_listing(app.config["UPLOAD_FOLDER"])) - before == 2 * 3
+        # Original, blind copy, thumbnail and print-size photo of each stored one; nothing of the refused one.
+        assert len(folder_listing(app.config["UPLOAD_FOLDER"])) - before == 2 * 4
 
 
 def test_an_upload_that_waits_too_long_is_refused_politely_and_leaves_nothing(app, draft, organization_user):

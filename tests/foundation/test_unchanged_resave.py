@@ -39,6 +39,7 @@ NOT_EDIT_FORMS = {
     "cases.delete": "deletes a file", "cases.delete_activity": "deletes an activity",
     "cases.delete_draft": "deletes the draft", "cases.make_preview": "renders a preview",
     "cases.refresh_blind_check": "checks the blind copies again",
+    "cases.retry": "processes a failed file again",
     # Screening, assignment, review and results decisions.
     "recommendation.recommend": "recommends the case", "recommendation.return_case": "returns the case",
     "recommendation.unrecommend": "takes a recommendation back",

@@ -136,6 +136,8 @@ POLICY = {
     "cases.download_blind": CASE_READERS,
     "cases.view": CASE_READERS,
     "cases.thumbnail": CASE_READERS,
+    "cases.processing_states": CASE_READERS,
+    "cases.retry": CASE_OWNER,
     # background jobs: their starter and the admins
     "jobs.status": Rule(passes=frozenset({"org_a", "admin"})),
     # recommending units

@@ -138,7 +138,8 @@ def test_path_names_sent_raw_never_reach_a_path(app, draft_world, filename):
     else:
         item = db.session.get(Evidence, response.json["accepted"][0]["id"])
         assert "/" not in item.original_name and "\\" not in item.original_name
-        assert set(listing(folder)) == {item.storage_name, item.blind_storage_name, item.thumbnail_name}
+        assert set(listing(folder)) == {item.storage_name, item.blind_storage_name, item.thumbnail_name,
+                                        item.print_storage_name}
     assert not (folder.parent / "x.jpg").exists() and not (folder.parent.parent / "x.jpg").exists()
 
 
