@@ -48,7 +48,7 @@ def rate_exceeded(evidence):
 
 def queue_preview(actor, evidence):
     """Queue the PDF rendering of an Office file; returns the job, or None when one is under way,
-    previews are refused on this server or the organization is over its rate (preview_note says why)."""
+    previews are refused on this server or the organization is over its rate (office_preview_note says why)."""
     if not isolation(current_app.config).allowed or rate_exceeded(evidence):
         return None
     try:
@@ -65,9 +65,14 @@ def office_preview_note(evidence):
     if not isolation(current_app.config).allowed:
         return REFUSED_MESSAGE
     if rate_exceeded(evidence):
-        return _l("The PDF to read in the browser is pending: this organization's documents were converted "
-                  "%(rate)s already. Make it again later.",
-                  rate=current_app.config["OFFICE_PREVIEW_RATE"])
+        rate = parse(current_app.config["OFFICE_PREVIEW_RATE"])
+        periods = {"minute": _l("each minute"), "hour": _l("each hour"), "day": _l("each day")}
+        period = periods.get(rate.GRANULARITY.name) if rate.multiples == 1 else None
+        if period is None:  # "30 per 2 hours": said as configured
+            period = f"every {rate.multiples} {rate.GRANULARITY.name}s"
+        return _l("The PDF to read in the browser is pending: an organization may have %(count)d documents "
+                  "converted %(period)s, and this one has reached that. Make it again later.",
+                  count=rate.amount, period=period)
     return None
 
 

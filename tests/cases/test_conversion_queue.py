@@ -155,9 +155,9 @@ def test_an_organization_over_its_rate_sees_its_preview_pending(app, org_client,
     assert [bool(item.preview_storage_name) for item in items] == [True, True, False]
     page = f"/cases/{draft.id}/evidence"
     english = org_client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "The PDF to read in the browser is pending" in english and "2 per hour" in english
+    assert "an organization may have 2 documents converted each hour, and this one has reached that" in english
     chinese = org_client.get(page, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
-    assert "供浏览器阅读的 PDF 正在等待生成" in chinese
+    assert "供浏览器阅读的 PDF 正在等待生成：每个申报单位每小时最多转换 2 份文档，本单位已达上限。" in chinese
 
 
 def test_a_conversion_that_waits_too_long_is_left_pending(app, tmp_path):
