@@ -14,6 +14,8 @@ import io
 import re
 import zipfile
 
+from lxml import etree
+
 from . import ooxml
 
 _FETCHING_FIELD = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|INCLUDE|LINK|DDE|DDEAUTO|IMPORT|DATABASE"
@@ -75,8 +77,6 @@ def _clean_part(content, dropped_ids):
 
 
 def _serialize(root):
-    from lxml import etree
-
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
