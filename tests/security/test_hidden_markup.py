@@ -34,6 +34,22 @@ def with_stored_member(package, name, content):
     return output.getvalue()
 
 
+def png_with_text(text):
+    from PIL import Image, PngImagePlugin
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Description", text)
+    output = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(output, "PNG", pnginfo=info)
+    return output.getvalue()
+
+
+def webp_with_xmp(text):
+    from PIL import Image
+    output = io.BytesIO()
+    Image.new("RGB", (40, 30), (10, 120, 200)).save(output, "WEBP", xmp=text)
+    return output.getvalue()
+
+
 PHOTO = (SAMPLES / "photo_xmp_iptc.jpg").read_bytes()
 REPORT = (SAMPLES / "report_xmp_author.pdf").read_bytes()
 SHEET = (SAMPLES / "sheet_app_properties.xlsx").read_bytes()
@@ -42,6 +58,8 @@ HIDDEN = [
     ("after the jpeg's end", PHOTO + PAYLOAD, "photo.jpg"),
     ("event handler on any element", PHOTO + b"<x onmouseover=alert(1)>move here</x>", "photo.jpg"),
     ("svg in a jpeg", PHOTO + b"<svg/onload=alert(1)>", "photo.jpg"),
+    ("png text chunk", png_with_text(PAYLOAD.decode()), "photo.png"),
+    ("webp metadata", webp_with_xmp(PAYLOAD), "photo.webp"),
     ("after the pdf's end", REPORT + b"\n" + PAYLOAD, "report.pdf"),
     ("stored office part", with_stored_member(SHEET, "xl/media/note.txt", b"see " + PAYLOAD), "sheet.xlsx"),
     ("html chunk in office", with_stored_member(SHEET, "xl/afchunk.htm", b"<p>hello</p>"), "sheet.xlsx"),
@@ -107,3 +125,9 @@ def test_a_web_page_uploaded_as_html_is_refused(app, draft_world):  # noqa: F811
     page = post_files(client, case, [("Activity-report.html", b"<!doctype html><body>" + PAYLOAD)])
     assert "Activity-report.html is a web page (HTML), not a photo or document." in page.get_data(as_text=True)
     assert db.session.scalar(db.select(Evidence)) is None
+
+
+def test_plain_text_in_photo_metadata_is_not_markup():
+    verify_upload(png_with_text("社区健身志愿服务 <3 a < b > c"), "photo.png")
+    verify_upload(webp_with_xmp(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF/></x:xmpmeta>"), "photo.webp")
+    verify_upload(with_jpeg_comment(PHOTO, b"Taken at the <b>community</b> centre"), "photo.jpg")
