@@ -1,11 +1,20 @@
-"""Showcase book: cold build and one-case-changed rebuild for 50/150/300 cases.
+"""Showcase book: cold build and one-case-changed rebuild for 50/150/300 cases, beside plain
+WeasyPrint rendering the same pages in one process.
 
-Synthetic selected cases: ~1,200 Chinese characters of narrative each and two
-~1600x1200 noisy JPEG photos (generated once into a temp dir, then prepared
-with prepare_photo as the app does at upload, timed separately). Prints
-`book N cold seconds=.. pages=.. mb=.. mb_per_page=.. peak_mb=.. peak_sum_mb=..` and
-`book N one_changed seconds=.. rendered_chunks=..`. Pass sizes as arguments
-(`python -m bench book 50`) to run fewer.
+Synthetic selected cases: ~1,200 Chinese characters of narrative each, a 30-40 character
+title, and two ~2400x1800 noisy JPEG photos (the largest the app keeps), generated once into a
+temp dir. The photos go through the app's own upload path (cases.evidence.add_file, then the
+processing job that makes the blind copy, thumbnail and print-size rendition, on a SQLite
+file with the inline job backend), timed separately as upload work; the book is then built
+from the print-size files the job made, as the app's build does. Prints
+`book photos upload seconds=.. per_photo_ms=.. cpu_ms_per_photo=..`,
+`book N cold seconds=.. pages=.. mb=.. mb_per_page=.. peak_mb=.. peak_sum_mb=..`,
+`book N one_changed seconds=.. rendered_chunks=..` and
+`book N plain_weasyprint seconds=.. ratio=..` (ratio: cold / plain; the plain render is every
+chunk and the front matter rendered one after the other in this process with WeasyPrint's
+own user-agent sheet and font handling, not merged: a lower bound for plain WeasyPrint, which
+rendering the whole book as one document only makes slower). Pass sizes as arguments
+(`python -m bench book 50`) to run fewer; `--no-plain` skips the plain render.
 
 Memory: `peak_mb` adds up each process's own peak (parent + render workers,
 whenever each happened); `peak_sum_mb` is the largest sum of the resident
@@ -24,9 +33,10 @@ import tempfile
 import threading
 import time
 
+from pathlib import Path
+
 from reviewapp.publishing.book import build_book
 from reviewapp.publishing.model import Book, BookCase, Figures, NarrativeSection, Photo
-from reviewapp.publishing.photos import prepare_photo
 
 SIZES = (50, 150, 300)
 PHOTO_DIR = os.path.join(tempfile.gettempdir(), "reviewapp-bench-photos")
@@ -70,28 +80,31 @@ ORG_TYPES = ("单项体育协会", "社会体育指导员协会", "志愿服务�
              "企业志愿服务团体", "基金会")
 
 
+WIDTH, HEIGHT = 2400, 1800
+
+
 def make_photos(count: int) -> list[str]:
-    """`count` distinct noisy 1600x1200 JPEGs, generated once and reused across runs."""
+    """`count` distinct noisy 2400x1800 JPEGs, generated once and reused across runs."""
     from PIL import Image, ImageDraw, ImageFilter
     os.makedirs(PHOTO_DIR, exist_ok=True)
     paths = []
     noise = None
     for index in range(count):
-        path = os.path.join(PHOTO_DIR, f"photo-{index:04d}.jpg")
+        path = os.path.join(PHOTO_DIR, f"photo-{WIDTH}-{index:04d}.jpg")
         paths.append(path)
         if os.path.exists(path):
             continue
         if noise is None:
-            noise = Image.effect_noise((1600, 1200), 40).convert("RGB").filter(
+            noise = Image.effect_noise((WIDTH, HEIGHT), 40).convert("RGB").filter(
                 ImageFilter.GaussianBlur(0.6))
         rng = random.Random(index)
-        base = Image.linear_gradient("L").resize((1600, 1200)).convert("RGB")
-        tint = Image.new("RGB", (1600, 1200), tuple(rng.randrange(40, 220) for _ in range(3)))
+        base = Image.linear_gradient("L").resize((WIDTH, HEIGHT)).convert("RGB")
+        tint = Image.new("RGB", (WIDTH, HEIGHT), tuple(rng.randrange(40, 220) for _ in range(3)))
         image = Image.blend(Image.blend(base, tint, 0.6), noise, 0.25)
         draw = ImageDraw.Draw(image)
         for _ in range(12):
-            x, y = rng.randrange(1500), rng.randrange(1100)
-            draw.ellipse((x, y, x + rng.randrange(60, 400), y + rng.randrange(60, 300)),
+            x, y = rng.randrange(WIDTH - 100), rng.randrange(HEIGHT - 100)
+            draw.ellipse((x, y, x + rng.randrange(90, 600), y + rng.randrange(90, 450)),
                          fill=tuple(rng.randrange(256) for _ in range(3)))
         image.save(path, "JPEG", quality=90)
     return paths
@@ -111,6 +124,18 @@ def _paragraphs(rng: random.Random, chars: int) -> list[str]:
     return paragraphs
 
 
+PROJECTS = ("全民健身志愿服务进社区、进乡村、进校园", "社会体育指导员常态化志愿服务",
+            "“健康中国”科学健身指导志愿服务", "体育志愿服务助力乡村振兴示范", "青少年体育志愿服务品牌建设")
+
+
+def _title(rng: random.Random, province: str, index: int) -> str:
+    """A real title's length (30-40 characters), so contents entries and running heads wrap."""
+    title = f"{province}“{rng.choice(THEMES)}”{rng.choice(PROJECTS)}项目（第{index + 1}号）"
+    if len(title) < 30:
+        title = title.replace("项目（", "示范项目（")
+    return title if len(title) <= 40 else f"{province[:2]}{title[len(province):]}"[:40]
+
+
 def make_cases(count: int, photos: list[str], seed: int = 7) -> list[BookCase]:
     """`count` synthetic selected cases with ~1,200 characters of narrative and two photos."""
     rng = random.Random(seed)
@@ -125,7 +150,7 @@ def make_cases(count: int, photos: list[str], seed: int = 7) -> list[BookCase]:
         province = rng.choice(PROVINCES)
         cases.append(BookCase(
             id=f"2023-{index:04d}",
-            title=f"{province[:2]}“{rng.choice(THEMES)}”全民健身志愿服务项目（第{index + 1}号）",
+            title=_title(rng, province, index),
             organization=f"{province}{rng.choice(ORG_TYPES)}第{index % 17 + 1}志愿服务队",
             province=province, org_type=rng.choice(ORG_TYPES),
             themes=(THEMES[index % len(THEMES)],),
@@ -218,17 +243,94 @@ def _load() -> str:
     return f"{os.getloadavg()[0]:.1f}"
 
 
+def upload_photos(paths: list[str], work_dir: str) -> list[str]:
+    """Each photo uploaded as an applicant's evidence (two per case) through the app's own path:
+    add_file stores it, the processing job makes its blind copy, thumbnail and print-size
+    rendition. Returns the print-size files, in order, as the app's book build reads them."""
+    from flask_migrate import upgrade
+
+    from reviewapp import create_app
+    from reviewapp.cases import evidence as store
+    from reviewapp.cases.models import Case
+    from reviewapp.extensions import db
+    from reviewapp.publishing.sources import print_photo_path
+    from tests.factories import make_campaign, make_organization
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{work_dir}/bench.sqlite",
+                     INSTANCE_DIR=Path(work_dir), UPLOAD_FOLDER=Path(work_dir) / "uploads",
+                     JOB_BACKEND="inline")
+    printed = []
+    with app.app_context():
+        upgrade(revision="heads")
+        campaign = make_campaign()
+        for first in range(0, len(paths), 2):
+            owner = make_organization(name=f"压测体育协会{first // 2}", email=f"org{first // 2}@bench.reviewapp.cn")
+            case = Case(campaign=campaign, organization=owner.organization, contact_person="王丽",
+                        contact_phone="13800138000")
+            db.session.add(case)
+            db.session.flush()
+            items = []
+            for path in paths[first:first + 2]:
+                with open(path, "rb") as stream:
+                    items.append(store.add_file(owner, case, stream.read(), "活动照片.jpg", "活动现场"))
+                db.session.commit()  # the inline backend runs the processing job here
+            for item in items:
+                db.session.refresh(item)
+                found = print_photo_path(item, store.stored_path)
+                if found is None or item.print_storage_name is None:
+                    raise RuntimeError(f"photo {item.id} was not processed: {item.processing_error}")
+                printed.append(found)
+        db.engine.dispose()
+    return printed
+
+
+def plain_weasyprint_seconds(cases: list[BookCase], work_dir: str) -> float:
+    """The same chunks and front matter rendered one after the other in this process by plain
+    WeasyPrint (its own user-agent sheet, its own font handling, no cache, no workers)."""
+    import dataclasses as dc
+
+    from reviewapp.publishing import render
+    from reviewapp.publishing.book import _Builder
+    from reviewapp.publishing.chunks import group_cases, plan_chunks
+
+    builder = _Builder(BOOK, cases, work_dir, None, ())
+    lean = render.lean_font_data
+    render.lean_font_data = lambda: False
+    try:
+        groups = group_cases(cases, BOOK.group_by, builder.labels["other_group"])
+        jobs = [builder.front_job(groups)] + [builder.chunk_job(chunk) for chunk in plan_chunks(groups, 12)]
+        started = time.perf_counter()
+        for job in jobs:
+            render.render_job(dc.replace(job, ua_css=None, out_path=os.path.join(work_dir, "plain.pdf")))
+        return time.perf_counter() - started
+    finally:
+        render.lean_font_data = lean
+        builder.close()
+
+
 def main(argv):
-    sizes = [int(arg) for arg in argv] or list(SIZES)
+    plain = "--no-plain" not in argv
+    sizes = [int(arg) for arg in argv if arg.isdigit()] or list(SIZES)
     started = time.perf_counter()
     raw = make_photos(2 * max(sizes))
-    print(f"book photos generate seconds={time.perf_counter() - started:.2f} count={len(raw)}")
-    photo_cache = os.path.join(PHOTO_DIR, "prepared")
-    started = time.perf_counter()
-    prepared = [prepare_photo(path, photo_cache) for path in raw]  # the app does this at upload
-    size_mb = sum(os.path.getsize(p) for p in prepared) / len(prepared) / 1e6
-    print(f"book photos prepare seconds={time.perf_counter() - started:.2f} "
-          f"avg_mb={size_mb:.3f}")
+    print(f"book photos generate seconds={time.perf_counter() - started:.2f} count={len(raw)} "
+          f"px={WIDTH}x{HEIGHT}")
+    upload_dir = tempfile.mkdtemp(prefix="bench-book-uploads-")
+    try:
+        started, cpu = time.perf_counter(), time.process_time()
+        prepared = upload_photos(raw, upload_dir)
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        size_mb = sum(os.path.getsize(p) for p in prepared) / len(prepared) / 1e6
+        print(f"book photos upload seconds={seconds:.2f} count={len(prepared)} "
+              f"per_photo_ms={1000 * seconds / len(prepared):.0f} "
+              f"cpu_ms_per_photo={1000 * cpu / len(prepared):.0f} print_avg_mb={size_mb:.3f}")
+        _build_sizes(sizes, prepared, plain)
+    finally:
+        shutil.rmtree(upload_dir, ignore_errors=True)
+    return 0
+
+
+def _build_sizes(sizes, prepared, plain):
     for size in sizes:
         cases = make_cases(size, prepared)
         cache_dir = tempfile.mkdtemp(prefix="bench-book-")
@@ -240,6 +342,7 @@ def main(argv):
             mb = os.path.getsize(out) / 1e6
             parent = _parent_peak_mb()
             largest_child = max(result.worker_peak_mb, default=0.0)
+            cold_seconds = result.seconds
             print(f"book {size} cold seconds={result.seconds:.2f} pages={result.pages} "
                   f"mb={mb:.1f} mb_per_page={mb / result.pages:.3f} "
                   f"peak_mb={parent + sum(result.worker_peak_mb):.0f} "
@@ -255,6 +358,10 @@ def main(argv):
             print(f"book {size} one_changed seconds={result.seconds:.2f} "
                   f"rendered_chunks={result.chunks_rendered} pages={result.pages} load={_load()}")
             sys.stdout.flush()
+            if plain:
+                plain_seconds = plain_weasyprint_seconds(cases, cache_dir)
+                print(f"book {size} plain_weasyprint seconds={plain_seconds:.2f} "
+                      f"ratio={cold_seconds / plain_seconds:.2f} load={_load()}")
+                sys.stdout.flush()
         finally:
             shutil.rmtree(cache_dir, ignore_errors=True)
-    return 0
