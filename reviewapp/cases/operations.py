@@ -189,6 +189,8 @@ def refresh_blind_copy(actor, case):
     extra = case.organization.contact_person
     for item in case.evidence:
         data = None
+        if item.kind != LINK and not item.ready:
+            continue  # its job makes the blind copy and judges it (cases/processing.py)
         if item.kind != LINK:
             ensure_blind_copy(item)
             # What experts get: the blind copy, not the original (its metadata is not theirs to see).

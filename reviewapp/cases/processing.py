@@ -79,14 +79,20 @@ def dispatch(actor, organization):
 def reconcile(case, start=True):
     """Mark failed the files of `case` whose job died, then (with `start`) start waiting files
     of its organization. Returns True when something changed (the caller commits)."""
-    changed = False
-    for item in case.evidence:
-        if item.processing == PROCESSING and active_job(processing_key(item.id)) is None:
+    dead = [item for item in case.evidence
+            if item.processing == PROCESSING and active_job(processing_key(item.id)) is None]
+    waiting = any(item.processing == WAITING for item in case.evidence)
+    if not dead and not (start and waiting):
+        return False
+    if start:  # the organization before the evidence rows (see process_evidence)
+        lock_for_write(case.organization)
+    failed = 0
+    for item in dead:
+        db.session.refresh(item)  # a job that ended just now has committed its outcome first
+        if item.processing == PROCESSING:
             item.processing, item.processing_error = FAILED, str(INTERRUPTED)
-            changed = True
-    if start and (changed or any(item.processing == WAITING for item in case.evidence)):
-        changed = bool(dispatch(None, case.organization)) or changed
-    return changed
+            failed += 1
+    return bool(start and dispatch(None, case.organization)) or bool(failed)
 
 
 def not_ready(case):
@@ -120,6 +126,7 @@ def _names(items):
 
 def retry(actor, evidence):
     """Queue a failed file's processing again."""
+    lock_for_write(evidence.case.organization)  # before writing (see process_evidence)
     if evidence.processing != FAILED:
         return False
     evidence.processing, evidence.processing_error = WAITING, None
@@ -181,15 +188,20 @@ def process_evidence(job, progress):
     written = []
     try:
         files = _derived_files(evidence, storage().read(evidence.storage_name))
+        names = {}
         for column, content in files.items():
-            name = f"{os.urandom(16).hex()}.{_extension(column, evidence)}"
-            storage().write(name, content)
-            written.append(name)
-            setattr(evidence, column, name)
+            names[column] = f"{os.urandom(16).hex()}.{_extension(column, evidence)}"
+            storage().write(names[column], content)
+            written.append(names[column])
         case = evidence.case
-        blind = files["blind_storage_name"]
-        evidence.identity_flags = file_identity_flags(evidence, identity_of(case), blind,
-                                                      case.organization.contact_person)
+        flags = file_identity_flags(evidence, identity_of(case), files["blind_storage_name"],
+                                    case.organization.contact_person)
+        # Before the first write, as an upload does: the organization, then its cases' rows (on
+        # PostgreSQL writing an evidence row share-locks its case, which an upload locks after it).
+        lock_for_write(case.organization)
+        for column, name in names.items():
+            setattr(evidence, column, name)
+        evidence.identity_flags = flags
         evidence.processing, evidence.processing_error = READY, None
         if evidence.kind == "office":
             from .previews import queue_preview
@@ -214,6 +226,7 @@ def _fail(job, evidence_id, message):
     evidence = db.session.get(Evidence, evidence_id)
     if evidence is None:
         return
+    lock_for_write(evidence.case.organization)
     evidence.processing, evidence.processing_error = FAILED, message
     dispatch(job.created_by, evidence.case.organization)
     db.session.commit()

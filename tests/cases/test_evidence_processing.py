@@ -213,3 +213,14 @@ def _pdf():
         pdf.add_blank_page()
         pdf.save(out)
     return out.getvalue()
+
+
+def test_checking_the_blind_copies_again_leaves_a_file_in_processing_to_its_job(app, org_client, draft):
+    app.config["JOB_BACKEND"] = "manual"
+    upload(org_client, draft, ("晨练.jpg", jpeg_bytes()))
+    page = org_client.get(f"/cases/{draft.id}/blind-check").get_data(as_text=True)
+    assert org_client.post(f"/cases/{draft.id}/blind-check", data={"csrf_token": csrf_from(page)}).status_code == 302
+    [item] = evidence_rows()
+    assert item.processing == "processing" and item.blind_storage_name is None  # no work in the request
+    run_queued()
+    assert evidence_rows()[0].blind_storage_name

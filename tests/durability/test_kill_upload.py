@@ -111,7 +111,8 @@ def referenced_names():
     db.session.rollback()
     names = set()
     for row in db.session.execute(db.select(Evidence.storage_name, Evidence.blind_storage_name,
-                                            Evidence.thumbnail_name, Evidence.preview_storage_name)):
+                                            Evidence.thumbnail_name, Evidence.preview_storage_name,
+                                            Evidence.print_storage_name)):
         names.update(name for name in row if name)
     names.update(name for name in db.session.scalars(db.select(BookBuild.storage_name)) if name)
     db.session.rollback()
@@ -122,8 +123,24 @@ def stored_files(folder):
     return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 
+def wait_until_processed(browser, case_id, timeout=WRITE_TIMEOUT):
+    """Poll what the evidence page polls until no file is waiting or processing (the server's
+    job threads make the blind copies after the upload has returned)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        status, _headers, body = browser.get(f"/cases/{case_id}/evidence/processing.json")
+        assert status == 200, body[:500]
+        states = [item["state"] for item in json.loads(body)["files"]]
+        if not any(state in ("waiting", "processing") for state in states):
+            assert all(state == "ready" for state in states), states
+            return
+        assert time.monotonic() < deadline, f"files still {states}"
+        time.sleep(0.2)
+
+
 def check_after_restart(app, browser, committed):
     """Nothing committed is lost or changed; nothing half-written is listed, stored or served."""
+    wait_until_processed(browser, browser.case_id)
     rows = committed_evidence()
     assert [(r.id, r.sha256) for r in rows] == [(r.id, r.sha256) for r in committed], \
         "the killed upload left an Evidence row, or a committed one changed"

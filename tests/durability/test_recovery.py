@@ -29,7 +29,7 @@ def test_sweep_removes_only_old_files_no_row_names(app):
     }
     for name in files.values():
         (folder / name).write_bytes(b"data")
-    for name in [evidence.storage_name, evidence.blind_storage_name, evidence.thumbnail_name,
+    for name in [evidence.storage_name, evidence.blind_storage_name, evidence.thumbnail_name, evidence.print_storage_name,
                  *(files[k] for k in ("orphan", "orphan_build", "temporary", "not_ours", "not_ours_either"))]:
         os.utime(folder / name, (HOUR_AGO, HOUR_AGO))
 
@@ -37,7 +37,7 @@ def test_sweep_removes_only_old_files_no_row_names(app):
 
     assert sorted(removed) == sorted([files["orphan"], files["orphan_build"], files["temporary"]])
     left = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
-    assert left == {evidence.storage_name, evidence.blind_storage_name, evidence.thumbnail_name,
+    assert left == {evidence.storage_name, evidence.blind_storage_name, evidence.thumbnail_name, evidence.print_storage_name,
                     files["recent"], files["not_ours"], files["not_ours_either"]}
 
 
