@@ -12,7 +12,14 @@ from flask_babel import lazy_gettext as _l
 
 from .blind_office import blind_office, check_package_consistency
 from .blind_pdf import blind_pdf
-from .blind_photo import DEFAULT_MAX_LONG_SIDE, PhotoBlindingFailed, blind_photo, convert_to_jpeg, phone_format
+from .blind_photo import (
+    DEFAULT_MAX_LONG_SIDE,
+    PhotoBlindingFailed,
+    TooManyPixels,
+    blind_photo,
+    convert_to_jpeg,
+    phone_format,
+)
 from .document_text import extract_text
 from .identity import (
     Identity,
@@ -22,7 +29,7 @@ from .identity import (
     organization_name_variants,
 )
 from .ooxml import ContentProblem
-from .uploads import OFFICE, PDF, PHOTO, UploadRefused, safe_display_name
+from .uploads import OFFICE, PDF, PHOTO, UploadLimits, UploadRefused, refusal_for, safe_display_name
 
 __all__ = [
     "ContentProblem",
@@ -47,8 +54,13 @@ def convert_phone_photo(data: bytes, file_name: str) -> tuple[bytes, str]:
     family = phone_format(data)
     if family is None:
         return data, file_name
+    limits = UploadLimits()
     try:
-        converted = convert_to_jpeg(data)
+        # The header's dimensions first, as for every photo: a pixel bomb is never decoded.
+        converted = convert_to_jpeg(data, max_pixels=limits.max_pixels)
+    except TooManyPixels as problem:
+        raise refusal_for(ContentProblem("image_too_many_pixels", str(problem)), safe_display_name(file_name),
+                          limits) from problem
     except PhotoBlindingFailed as problem:
         raise UploadRefused(
             _l(

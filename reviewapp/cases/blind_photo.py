@@ -29,6 +29,10 @@ class PhotoBlindingFailed(ContentProblem):
         super().__init__("photo_blind_failed", detail)
 
 
+class TooManyPixels(PhotoBlindingFailed):
+    """The header declares more pixels than allowed: refused before decoding."""
+
+
 def blind_photo(
     data: bytes, max_long_side: int | None = DEFAULT_MAX_LONG_SIDE, max_pixels: int = DEFAULT_MAX_PIXELS
 ) -> bytes:
@@ -95,7 +99,7 @@ def convert_to_jpeg(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> bytes:
         try:
             with Image.open(io.BytesIO(data), formats=("HEIF", "AVIF")) as source:
                 if source.width * source.height > max_pixels:
-                    raise PhotoBlindingFailed(f"{source.width}x{source.height} is too many pixels")
+                    raise TooManyPixels(f"{source.width}x{source.height} is too many pixels")
                 if getattr(source, "n_frames", 1) > 1:
                     source.seek(0)  # a burst or live photo: its main picture
                 icc_profile = source.info.get("icc_profile")

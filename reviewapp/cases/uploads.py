@@ -224,7 +224,8 @@ _PROBLEM_MESSAGES = {
 _ZIP_BOMB_REASONS = {"zip_members", "zip_total_size", "zip_ratio"}
 
 
-def _refusal_for(problem: ContentProblem, display_name: str, limits: UploadLimits) -> UploadRefused:
+def refusal_for(problem: ContentProblem, display_name: str, limits: UploadLimits) -> UploadRefused:
+    """The UploadRefused (translated message, reason code) of a content problem."""
     reason = problem.reason
     if reason in _PROBLEM_MESSAGES:
         message = _PROBLEM_MESSAGES[reason](display_name, limits)
@@ -275,7 +276,7 @@ def full_image_check(data: bytes, display_name: str, limits: UploadLimits | None
     try:
         check_image(data, _detect_signature(data) or "jpeg", limits.max_pixels)
     except ContentProblem as problem:
-        raise _refusal_for(problem, display_name, limits) from problem
+        raise refusal_for(problem, display_name, limits) from problem
 
 
 def verify_upload(data: bytes, name: str, limits: UploadLimits | None = None,
@@ -305,7 +306,7 @@ def verify_upload(data: bytes, name: str, limits: UploadLimits | None = None,
         package = check_office(data, limits.zip_limits)
         return VerifiedFile(OFFICE, package.mime, package.extension, len(data), display_name)
     except ContentProblem as problem:
-        raise _refusal_for(problem, display_name, limits) from problem
+        raise refusal_for(problem, display_name, limits) from problem
 
 
 def new_storage_name(verified: VerifiedFile) -> str:

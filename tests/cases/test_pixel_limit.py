@@ -76,3 +76,15 @@ def test_the_upload_of_a_pixel_bomb_is_refused_with_the_reason_and_stores_nothin
     assert response.status_code == 400
     assert "too many pixels (more than 50 million)" in response.json["refused"][0]["message"]
     assert db.session.scalar(db.select(db.func.count(Evidence.id))) == 0
+
+
+def test_a_phone_photo_over_the_pixel_limit_is_refused_from_its_header(app, org_client, draft):
+    from tests.cases.test_blind_file_classes import heic_with_exif
+
+    photo = heic_with_exif()
+    app.config["IMAGE_MAX_PIXELS"] = 1000  # the HEIC photo has more
+    response = upload(org_client, draft, ("IMG_0002.HEIC", photo), json=True)
+    assert response.status_code == 400
+    assert "IMG_0002.HEIC has too many pixels (more than 0.001 million)" in response.json["refused"][0]["message"]
+    app.config["IMAGE_MAX_PIXELS"] = 50_000_000
+    assert upload(org_client, draft, ("IMG_0002.HEIC", photo), json=True).status_code == 200
