@@ -13,6 +13,7 @@ processing forever; a case cannot be submitted while a file is not ready.
 import io
 import logging
 import os
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -20,11 +21,12 @@ from sqlalchemy import func
 
 from ..audit import record
 from ..extensions import db
-from ..jobs import JobAlreadyRunning, enqueue
+from ..jobs import JobAlreadyRunning, JobStatus, enqueue
 from ..jobs.operations import active_job
 from ..jobs.runner import JobFailed
 from ..locking import lock_for_write
 from ..storage import storage
+from ..timezones import utcnow
 from .models import Case, Evidence
 
 WAITING, PROCESSING, READY, FAILED = "waiting", "processing", "ready", "failed"
@@ -76,11 +78,23 @@ def dispatch(actor, organization):
     return started
 
 
+def _job_gone(evidence_id):
+    """True when the file's job has ended or died: no heartbeat (liveness.py), or still queued
+    after JOB_TIMEOUT (an RQ job whose Redis entry was lost never starts)."""
+    job = active_job(processing_key(evidence_id))
+    if job is None:
+        return True
+    stuck = utcnow() - timedelta(seconds=current_app.config["JOB_TIMEOUT"])
+    if job.status is JobStatus.QUEUED and job.created_at < stuck:
+        job.status, job.finished_at = JobStatus.INTERRUPTED, utcnow()
+        return True
+    return False
+
+
 def reconcile(case, start=True):
     """Mark failed the files of `case` whose job died, then (with `start`) start waiting files
     of its organization. Returns True when something changed (the caller commits)."""
-    dead = [item for item in case.evidence
-            if item.processing == PROCESSING and active_job(processing_key(item.id)) is None]
+    dead = [item for item in case.evidence if item.processing == PROCESSING and _job_gone(item.id)]
     waiting = any(item.processing == WAITING for item in case.evidence)
     if not dead and not (start and waiting):
         return False

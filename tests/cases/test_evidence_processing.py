@@ -224,3 +224,16 @@ def test_checking_the_blind_copies_again_leaves_a_file_in_processing_to_its_job(
     assert item.processing == "processing" and item.blind_storage_name is None  # no work in the request
     run_queued()
     assert evidence_rows()[0].blind_storage_name
+
+
+def test_a_job_lost_from_the_queue_does_not_hold_the_file_forever(app, org_client, draft):
+    app.config["JOB_BACKEND"] = "manual"
+    upload(org_client, draft, ("晨练.jpg", jpeg_bytes()))
+    app.config["JOB_BACKEND"] = "rq"  # a Redis queue may hold a job a while: a fresh one waits
+    assert org_client.get(f"/cases/{draft.id}/evidence/processing.json").json["files"][0]["state"] == "processing"
+    [job] = processing_jobs()
+    job.created_at = utcnow() - timedelta(seconds=app.config["JOB_TIMEOUT"] + 60)  # its entry was lost
+    db.session.commit()
+    state = org_client.get(f"/cases/{draft.id}/evidence/processing.json").json["files"][0]
+    assert state["state"] == "failed" and "Try again" in state["error"]
+    assert processing_jobs()[0].status is JobStatus.INTERRUPTED
