@@ -72,23 +72,26 @@ def test_six_documents_in_one_request_are_converted_one_at_a_time(app, org_clien
 
 
 def test_the_machine_setting_allows_more_at_once(app, tmp_path):
-    folder, running, peak, lock = tmp_path / "queue", [0], [0], threading.Lock()
+    folder, state = tmp_path / "queue", {"running": 0, "peak": 0}
+    changed = threading.Condition()
 
     def convert():
         with conversion_slot(folder, slots=2, timeout=30):
-            with lock:
-                running[0] += 1
-                peak[0] = max(peak[0], running[0])
-            time.sleep(0.3)
-            with lock:
-                running[0] -= 1
+            with changed:
+                state["running"] += 1
+                state["peak"] = max(state["peak"], state["running"])
+                changed.notify_all()
+                changed.wait_for(lambda: state["running"] >= 2, timeout=2)  # a partner gets in too
+            time.sleep(0.1)  # still converting: a third one would be counted now
+            with changed:
+                state["running"] -= 1
 
     threads = [threading.Thread(target=convert) for _ in range(5)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert peak[0] == 2
+    assert state["peak"] == 2
 
 
 def test_waiters_are_served_in_arrival_order(tmp_path):
