@@ -140,7 +140,7 @@ def test_a_holder_that_dies_frees_its_slot_and_a_live_one_times_out_the_wait(tmp
         holder.wait(5)
         started = time.monotonic()
         with conversion_slot(folder, slots=1, timeout=5):
-            assert time.monotonic() - started < 1
+            assert time.monotonic() - started < 3  # at once, not after its wait
     finally:
         if holder.poll() is None:
             holder.kill()
