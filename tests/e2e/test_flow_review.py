@@ -73,6 +73,17 @@ def review_case(page, t, who, scores, comment, shot, axe):
     expect(main(page)).to_contain_text(t("Your review is submitted and locked."))
     expect(form.get_by_role("button", name=t("Submit the review"))).to_be_disabled()   # locked
     shot(page, f"{who}-review-submitted")
+    axe(path_of(page), once_as="review-locked")
+    # On a short screen the locked scores panel scrolls with nothing enabled inside it: it must
+    # take focus itself, or keyboard users cannot scroll it (axe: scrollable-region-focusable).
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1280, "height": 600})
+    panel = page.evaluate("""() => { const el = document.querySelector(".review-rubric");
+        const inside = el.querySelector("a[href], button:enabled, input:enabled, textarea:enabled, [tabindex]");
+        return {scrolls: el.scrollHeight > el.clientHeight, focusable: el.tabIndex >= 0 || !!inside,
+                named: !!el.getAttribute("aria-labelledby")}; }""")
+    page.set_viewport_size(size)
+    assert panel == {"scrolls": True, "focusable": True, "named": True}, panel
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
