@@ -92,11 +92,13 @@ def _job_gone(evidence_id):
 
 
 def reconcile(case, start=True):
-    """Mark failed the files of `case` whose job died, then (with `start`) start waiting files
-    of its organization. Returns True when something changed (the caller commits)."""
-    dead = [item for item in case.evidence if item.processing == PROCESSING and _job_gone(item.id)]
-    waiting = any(item.processing == WAITING for item in case.evidence)
-    if not dead and not (start and waiting):
+    """Mark failed the files of `case`'s organization whose job died (they hold its slots), then
+    (with `start`) start its waiting files. Returns True when something changed (the caller
+    commits)."""
+    processing = db.session.scalars(_of_organization(case.organization_id, PROCESSING)).all()
+    dead = [item for item in processing if _job_gone(item.id)]
+    waiting = start and db.session.scalar(_of_organization(case.organization_id, WAITING).limit(1)) is not None
+    if not dead and not waiting:
         return False
     if start:  # the organization before the evidence rows (see process_evidence)
         lock_for_write(case.organization)

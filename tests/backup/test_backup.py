@@ -109,7 +109,7 @@ def test_deleting_evidence_during_a_backup_keeps_its_files_for_the_backup(app, t
     """The organization deletes a file just after the backup read the rows: the old code then
     crashed (FileNotFoundError) or wrote a row without its file."""
     owner, case, (item, _kept) = draft_with_photos(2)
-    names = {item.storage_name, item.blind_storage_name, item.thumbnail_name}
+    names = {item.storage_name, item.blind_storage_name, item.thumbnail_name, item.print_storage_name}
     client = sign_in_as(app.test_client(), owner)
     page = f"/cases/{item.case_id}/evidence"
     store, read = storage(), type(storage()).read

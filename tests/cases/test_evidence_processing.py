@@ -237,3 +237,17 @@ def test_a_job_lost_from_the_queue_does_not_hold_the_file_forever(app, org_clien
     state = org_client.get(f"/cases/{draft.id}/evidence/processing.json").json["files"][0]
     assert state["state"] == "failed" and "Try again" in state["error"]
     assert processing_jobs()[0].status is JobStatus.INTERRUPTED
+
+
+def test_a_dead_job_in_another_case_of_the_organization_frees_its_slot(app, org_client, draft, campaign,
+                                                                       organization_user):
+    app.config.update(JOB_BACKEND="manual", EVIDENCE_JOBS_PER_ORGANIZATION=1)
+    upload(org_client, draft, ("晨练.jpg", jpeg_bytes()))
+    [job] = processing_jobs()
+    job.status, job.heartbeat_at = JobStatus.RUNNING, utcnow() - timedelta(hours=1)  # its worker was killed
+    second = Case(campaign=campaign, organization=organization_user.organization)
+    db.session.add(second)
+    db.session.commit()
+    upload(org_client, second, ("合影.jpg", jpeg_bytes(color=(10, 200, 30))))
+    assert [item.processing for item in evidence_rows()] == ["failed", "processing"]
+    assert "server process running it ended" in evidence_rows()[0].processing_error

@@ -70,7 +70,7 @@ def test_evidence_goes_to_the_bucket_and_back(app, s3_endpoint, bucket, tmp_path
     assert upload.status_code in (200, 302), upload.get_data(as_text=True)[:500]
     keys = [o["Key"] for o in boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
             .list_objects_v2(Bucket=bucket).get("Contents", [])]
-    assert len(keys) == 3  # original, blind copy, thumbnail
+    assert len(keys) == 4  # original, blind copy, thumbnail, print-size photo
     assert not (app.config["UPLOAD_FOLDER"]).exists() or list(app.config["UPLOAD_FOLDER"].iterdir()) == []
     from reviewapp.cases.models import Evidence
     from reviewapp.extensions import db

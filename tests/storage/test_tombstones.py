@@ -19,7 +19,7 @@ from tests.factories import draft_with_photos
 
 
 def files_of(item):
-    return {item.storage_name, item.blind_storage_name, item.thumbnail_name}
+    return {item.storage_name, item.blind_storage_name, item.thumbnail_name, item.print_storage_name}
 
 
 def tombstones():
@@ -102,13 +102,13 @@ def test_the_sweep_command_removes_from_the_bucket(app, s3_endpoint, tmp_path):
     store.delete_evidence(owner, item)
     db.session.commit()
     keys = lambda: {o["Key"] for o in client.list_objects_v2(Bucket=bucket).get("Contents", [])}  # noqa: E731
-    assert len(keys()) == 3
+    assert len(keys()) == 4  # original, blind copy, thumbnail, print-size photo
     age_tombstones(1)
     result = app.test_cli_runner().invoke(args=["storage", "sweep"])
-    assert result.output == "0 deleted stored files removed.\n" and len(keys()) == 3
+    assert result.output == "0 deleted stored files removed.\n" and len(keys()) == 4
     age_tombstones(3)
     result = app.test_cli_runner().invoke(args=["storage", "sweep"])
-    assert result.output == "3 deleted stored files removed.\n" and keys() == set()
+    assert result.output == "4 deleted stored files removed.\n" and keys() == set()
 
 
 @pytest.mark.parametrize("hours", ["x", "-1"])
