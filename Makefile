@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
-# Pango/HarfBuzz for WeasyPrint, Noto CJK so Chinese PDFs show real glyphs,
+# Pango/HarfBuzz for WeasyPrint, Noto CJK so Chinese PDFs show real glyphs, Symbola for the emoji
+# pasted from WeChat (Noto CJK has none: they would print as boxes),
 # poppler-utils (pdftotext) and qpdf (--check) for the tests that read PDFs back, LibreOffice for
 # previews of Office evidence, Chromium for the real-browser tests, Redis for the
 # job-queue tests (scripts/test.sh starts it when it is not running), wrk as the
 # client of `python -m bench web`.
 SYSTEM_PACKAGES := python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-                   fonts-noto-cjk poppler-utils qpdf \
+                   fonts-noto-cjk fonts-symbola poppler-utils qpdf \
                    libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui \
                    chromium redis-server wrk
 export FLASK_APP := wsgi.py

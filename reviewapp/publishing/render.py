@@ -258,7 +258,9 @@ def _rgb(color) -> tuple[float, float, float]:
 
 
 def _number_slots(document) -> list[NumberSlot]:
-    """The first fragment of every block marked ``data-page-of``: right edge and first baseline."""
+    """The first fragment of every block marked ``data-page-of``: its right edge and the baseline
+    of its last line, so that an entry whose title and organization wrap carries its number at
+    its end, where the reader's eye leaves it (a number on the first line reads as another's)."""
     from weasyprint.formatting_structure.boxes import LineBox
 
     slots: list[NumberSlot] = []
@@ -270,16 +272,16 @@ def _number_slots(document) -> list[NumberSlot]:
             element = getattr(box, "element", None)
             target = element.get("data-page-of") if element is not None else None
             if target and target not in seen:
-                first_line = box
-                while not isinstance(first_line, LineBox) and getattr(first_line, "children", None):
-                    first_line = first_line.children[0]
-                baseline = getattr(first_line, "baseline", None)
-                if isinstance(first_line, LineBox) and baseline is not None:
+                last_line = box
+                while not isinstance(last_line, LineBox) and getattr(last_line, "children", None):
+                    last_line = last_line.children[-1]
+                baseline = getattr(last_line, "baseline", None)
+                if isinstance(last_line, LineBox) and baseline is not None:
                     seen.add(target)
                     right = box.content_box_x() + box.width + box.padding_right
                     slots.append(NumberSlot(
                         number, target, right * PX_TO_PT,
-                        (page.height - first_line.position_y - baseline) * PX_TO_PT,
+                        (page.height - last_line.position_y - baseline) * PX_TO_PT,
                         box.style["font_size"] * PX_TO_PT, _rgb(box.style["color"])))
                 continue
             stack.extend(reversed(getattr(box, "children", ()) or ()))

@@ -10,14 +10,18 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 TEMPLATE_DIR = os.path.join(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
     "templates", "publishing", "book")
-ENGINE_VERSION = "1"  # bump when Python-side rendering logic changes what is printed
+ENGINE_VERSION = "2"  # bump when Python-side rendering logic changes what is printed
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     # autoescape=True for every template: all user text is escaped, always.
-    return Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    from .linebreaks import keep_phrases
+
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["phrases"] = keep_phrases  # titles break between phrases (linebreaks.py)
+    return env
 
 
 def render(name: str, **context) -> str:
