@@ -7,8 +7,14 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..review.models import CONFIDENCE_LEVELS
 from ..spreadsheets import append_row
 from .aggregation import weighted_total
+
+
+def _confidence(level):
+    # The stored key (high/medium/low) is for the program; the sheet shows the form's words.
+    return str(dict(CONFIDENCE_LEVELS).get(level, level or ""))
 
 
 def _sheet(workbook, title, headers, rows, first=False):
@@ -49,7 +55,7 @@ def results_xlsx(results, decisions):
         for assignment, review in rows:
             reviews.append([assignment.case_id, results.expert_names.get(assignment.expert_id, assignment.expert_id),
                             *[review.scores.get(c.key) for c in criteria],
-                            _round(weighted_total(review.scores, results.rubric)), review.confidence or "",
+                            _round(weighted_total(review.scores, results.rubric)), _confidence(review.confidence),
                             review.overall_comment, counted])
     _sheet(workbook, _("Review scores"), [_("Case"), _("Expert"), *[str(c.name) for c in criteria],
                                           _("Weighted total"), _("Confidence"), _("Overall comment"),

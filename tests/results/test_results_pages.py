@@ -63,3 +63,18 @@ def test_results_pages_are_for_admins_only(app, example):
     assert client.get(f"/results/campaigns/{example.campaign.id}").status_code == 403
     assert client.get(f"/results/campaigns/{example.campaign.id}/results.xlsx").status_code == 403
     assert client.get(f"/results/campaigns/{example.campaign.id}/reviewers").status_code == 403
+
+
+def test_the_export_names_the_confidence_in_words(app, example):
+    """The stored keys (high, medium, low) never reach the reader: the form's words do."""
+    from reviewapp.auth.models import Role, User
+    from reviewapp.extensions import db
+    scores = list(load_workbook(io.BytesIO(example.admin.get(
+        f"/results/campaigns/{example.campaign.id}/results.xlsx").get_data()))["Review scores"].iter_rows(values_only=True))
+    assert {row[-3] for row in scores[1:]} == {"High"}
+    admin = db.session.scalars(db.select(User).filter_by(role=Role.ADMIN)).one()
+    admin.locale = "zh"
+    db.session.commit()
+    scores = list(load_workbook(io.BytesIO(example.admin.get(
+        f"/results/campaigns/{example.campaign.id}/results.xlsx").get_data())).worksheets[1].iter_rows(values_only=True))
+    assert scores[0][-3] == "把握程度" and {row[-3] for row in scores[1:]} == {"高"}
