@@ -7,7 +7,8 @@ from jinja2 import pass_context
 from .auth.models import Role
 from .cache import rendered
 from .i18n import current_language, localized
-from .timezones import format_local
+from .quoting import quoted
+from .timezones import format_local, zone_label
 
 
 def register_template_helpers(app):
@@ -35,6 +36,9 @@ def register_template_helpers(app):
     def num(value, digits=2):
         """A figure with `digits` decimals; a dash when there is none."""
         return "—" if value is None else f"{value:.{digits}f}"
+
+    app.jinja_env.filters["zone_label"] = zone_label
+    app.jinja_env.filters["quoted"] = quoted
 
     @app.template_filter("local_time")
     def local_time(moment, zone=None):

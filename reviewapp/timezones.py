@@ -44,3 +44,12 @@ def format_local(moment, zone_name):
     if moment is None:
         return ""
     return utc_to_local(moment, zone_name).strftime("%Y-%m-%d %H:%M")
+
+
+def zone_label(zone_name):
+    """The zone as a reader names it: 'Beijing time' (北京时间) for Asia/Shanghai, never the
+    database name; another zone is '<name> time'."""
+    from flask_babel import lazy_gettext as _l
+    if zone_name == "Asia/Shanghai":
+        return _l("Beijing time")
+    return _l("%(zone)s time", zone=zone_name)

@@ -12,7 +12,7 @@ from ..input_limits import limits_from
 @limits_from(Invitation)
 class InvitationForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[required(), Email(message=_l("Enter a valid e-mail address."))])
-    name = StringField(_l("Name"), validators=[required(), max_length(120)])
+    name = StringField(_l("Full name"), validators=[required(), max_length(120)])
     role = SelectField(_l("Role"), validators=[required()])
     unit_id = SelectField(_l("Recommending unit"), coerce=int, validators=[Optional()],
                           description=_l("Only for recommending-unit users."))

@@ -37,7 +37,7 @@ from ..locking import lock_for_write
 from ..mail import send_mail
 from ..recommendation.queries import pool_filter
 from ..security import external_url
-from ..timezones import format_local, utcnow
+from ..timezones import format_local, utcnow, zone_label
 from .affinity import affinity
 from .explain import Reason
 from .models import AssignmentRun, AssignmentStatus, ReviewAssignment
@@ -439,7 +439,7 @@ def _notify(user, campaign, count):
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         send_mail(user.email, _l("Cases assigned to you for review"), _l(
             "Hello %(name)s,\n\nYou have %(count)d cases to review in “%(campaign)s”. Please finish "
-            "your reviews by %(deadline)s (%(zone)s time).\nYour review queue:\n%(link)s",
+            "your reviews by %(deadline)s (%(zone)s).\nYour review queue:\n%(link)s",
             name=user.name, count=count, campaign=campaign.title, deadline=deadline,
-            zone=campaign.timezone, link=link))
+            zone=zone_label(campaign.timezone), link=link))
 

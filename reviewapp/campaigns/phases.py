@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from ..ops.arrival import arrived_at
-from ..timezones import format_local
+from ..timezones import format_local, zone_label
 
 
 class Phase(enum.StrEnum):
@@ -100,11 +100,11 @@ def describe_window(campaign, window):
     """'from <opens> to <closes> (<zone>)' in the campaign's own time zone."""
     opens, closes = window_bounds(campaign, window)
     return _l(
-        "%(window)s is open from %(opens)s to %(closes)s (%(zone)s time).",
+        "%(window)s is open from %(opens)s to %(closes)s (%(zone)s).",
         window=window.label,
         opens=format_local(opens, campaign.timezone),
         closes=format_local(closes, campaign.timezone),
-        zone=campaign.timezone,
+        zone=zone_label(campaign.timezone),
     )
 
 

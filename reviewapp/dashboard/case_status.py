@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..campaigns.phases import Window, is_open, window_bounds
 from ..cases.workflow import CaseState
-from ..timezones import format_local
+from ..timezones import format_local, zone_label
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def deadline(moment, zone):
     """'2026-06-30 23:59 Beijing time' (北京时间 2026-06-30 23:59) in the campaign's zone."""
     if zone == "Asia/Shanghai":
         return _l("%(time)s Beijing time", time=format_local(moment, zone))
-    return _l("%(time)s (%(zone)s time)", time=format_local(moment, zone), zone=zone)
+    return _l("%(time)s (%(zone)s)", time=format_local(moment, zone), zone=zone_label(zone))
 
 
 def case_status(case, returned=None, now=None):

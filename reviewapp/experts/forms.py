@@ -22,7 +22,7 @@ class MultiCheckboxField(SelectMultipleField):
 @limits_from(ExpertProfile)
 class ExpertForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[required(), Email(message=_l("Enter a valid e-mail address."))])
-    name = StringField(_l("Name"), validators=[required(), max_length(120)])
+    name = StringField(_l("Full name"), validators=[required(), max_length(120)])
     province = SelectField(_l("Province"), validators=[Optional()],
                            description=_l("Where the expert works; cases from this province are conflicts."))
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), max_length(200)])

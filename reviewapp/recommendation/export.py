@@ -13,7 +13,7 @@ def units_workbook(campaign, rows):
     book = Workbook()
     sheet = book.active
     sheet.title = campaign.slug[:31]
-    append_row(sheet, [_("No."), _("Recommending unit"), _("Kind"), _("Registered"),
+    append_row(sheet, [_("No."), _("Recommending unit"), _("Kind"), _("Has an account"),
                   _("Users"), _("Cases submitted"), _("Cases recommended")])
     for cell in sheet[1]:
         cell.font = Font(bold=True)

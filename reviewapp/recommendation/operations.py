@@ -12,6 +12,7 @@ from ..campaigns.phases import Window, WindowClosed, require_open
 from ..cases.workflow import TransitionRefused, transition
 from ..locking import lock_for_write
 from ..mail import send_mail
+from ..quoting import quoted
 from ..security import external_url
 from .queries import recommended_count
 
@@ -65,9 +66,9 @@ def return_to_applicant(actor, case, reason):
     for user in case.organization.users:
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             send_mail(user.email, _l("Your case was returned for changes"), _l(
-                "Hello %(name)s,\n\nYour recommending unit returned the case “%(title)s” for changes. "
+                "Hello %(name)s,\n\nYour recommending unit returned the case %(title)s for changes. "
                 "Their reason:\n\n%(reason)s\n\nYou can change the case and submit it again before "
-                "the deadline:\n%(link)s", name=user.name, title=case.title, reason=reason, link=link))
+                "the deadline:\n%(link)s", name=user.name, title=quoted(case.title), reason=reason, link=link))
 
 
 def recommend_many(actor, unit, cases):

@@ -10,6 +10,7 @@ from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
 from ..units.models import RecommendingUnit
+from ..units.registration import creation_order
 
 # States a case reaches only after its unit recommended it: they use the quota.
 RECOMMENDED_STATES = (CaseState.RECOMMENDED, CaseState.UNDER_REVIEW, CaseState.REVIEWED,
@@ -38,7 +39,7 @@ def units_table(campaign):
         .outerjoin(Case, and_(Case.unit_id == RecommendingUnit.id, Case.campaign_id == campaign.id,
                               Case.state != CaseState.DRAFT))
         .group_by(RecommendingUnit.id, users.c.n)
-        .order_by(RecommendingUnit.registration_order)).all()
+        .order_by(*creation_order())).all()
     return [{"unit": unit, "users": n_users, "registered": n_users > 0,
              "submitted": n_submitted, "recommended": int(n_recommended)}
             for unit, n_users, n_submitted, n_recommended in rows]

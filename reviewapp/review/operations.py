@@ -18,7 +18,7 @@ from ..extensions import db
 from ..locking import lock_for_write
 from ..mail import send_mail
 from ..security import external_url
-from ..timezones import format_local, utcnow
+from ..timezones import format_local, utcnow, zone_label
 from .models import CONFIDENCE_LEVELS, DeclineKind, Review, ReviewDecline, ReviewStatus
 from .queries import experts_with_pending, review_of
 
@@ -172,9 +172,9 @@ def send_reminders(actor, campaign):
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
             send_mail(user.email, _l("Reminder: reviews to finish"), _l(
                 "Hello %(name)s,\n\n%(count)d of your reviews in “%(campaign)s” are not submitted yet. "
-                "Please submit them by %(deadline)s (%(zone)s time).\nYour review queue:\n%(link)s",
+                "Please submit them by %(deadline)s (%(zone)s).\nYour review queue:\n%(link)s",
                 name=user.name, count=count, campaign=campaign.title, deadline=deadline,
-                zone=campaign.timezone, link=link))
+                zone=zone_label(campaign.timezone), link=link))
     record(actor, "review.reminders_sent", campaign, changes={"experts": len(pending)})
     return len(pending)
 
