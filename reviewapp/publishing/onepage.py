@@ -40,4 +40,5 @@ def case_pdf(case, language="zh"):
             "figures": _figures(printed.figures, labels), "group": None}
     html = render("chunk.html", items=[item], language=language, lang_tag=book.pdf_language,
                   labels=labels, book_title=book.title)
-    return render_pdf(html, stylesheet("book.css"), registry.resources)
+    # onepage.css sets the book's case page tighter, so that an average case fits one page.
+    return render_pdf(html, stylesheet("book.css") + stylesheet("onepage.css"), registry.resources)

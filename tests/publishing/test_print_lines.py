@@ -28,7 +28,8 @@ def book_pdf(tmp_path_factory):
         id=f"case-{n}", title=title, organization=ORGANIZATIONS[n], province="广东省", org_type="志愿服务联合会",
         themes=(("体医融合", "为老服务", "乡村振兴")[n],),
         summary=f"志愿者们{EMOJI[0]}一起健身{EMOJI[1]}，群众点赞{EMOJI[2]}。" if n == 0 else "常年开展科学健身指导。",
-        sections=(NarrativeSection("一、主要做法", ("坚持以人民为中心，常年开展科学健身指导。",)),),
+        # The second case's text fills its first page: its photos used to follow it alone.
+        sections=(NarrativeSection("一、主要做法", ("坚持以人民为中心，常年开展科学健身指导。" * (70 if n == 1 else 1),)),),
         figures=Figures(volunteers=120, service_hours=5600, activities=48, people_served=23000, start_year=2015),
         photos=(Photo(make_photo(root / f"p{n}.jpg", seed=n), "社区健身指导"),),
         gallery_url=f"https://gallery.example.cn/cases/{n}", version="v1") for n, title in enumerate(TITLES)]
@@ -111,3 +112,36 @@ def test_keep_phrases_escapes_and_keeps_the_collection_words_whole():
     assert "&lt;" in html and "<全民" not in html
     for phrase in ("2023年", "全民健身", "志愿服务", "优秀案例", "（第300号）"):
         assert f'<span class="nb">{phrase}</span>' in html
+
+
+def test_photos_sit_on_the_first_page_of_their_case_two_per_row(book_pdf):
+    pages = _pages(book_pdf)
+    for title in TITLES:
+        first = next(page for page in pages if any(line.startswith("申报单位") for line in page)
+                     and title[:12] in "".join(page[1:4]))
+        assert any("图1" in line for line in first), first   # never pushed alone onto a page of its own
+    # No page holds photos and nothing else of its case.
+    for page in pages:
+        if any(line.startswith("图1") or "  图2" in line for line in page):
+            assert any(line.startswith("申报单位") for line in page), page
+
+
+def test_an_average_case_prints_on_one_page_with_two_photos_in_a_row(app, login_as, tmp_path):
+    from reviewapp.cases.reference import NARRATIVE_SECTIONS
+    from reviewapp.extensions import db
+    from tests.publishing.data import STORY, make_publishing_campaign
+
+    data = make_publishing_campaign()
+    case = data.selected_zh
+    text = (STORY * 50)[:1200]   # an average case: about 1,200 characters, a summary, two photos
+    for number, (attribute, _label) in enumerate(NARRATIVE_SECTIONS[:4]):
+        setattr(case, attribute, text[number * 300:(number + 1) * 300])
+    case.summary = (STORY * 4)[:110]
+    db.session.commit()
+    client, _admin = login_as("admin")
+    response = client.get(f"/publishing/cases/{case.id}/case.pdf")
+    assert response.status_code == 200
+    assert len(PdfReader(io.BytesIO(response.data)).pages) == 1
+    (tmp_path / "case.pdf").write_bytes(response.data)
+    lines = _pages(tmp_path / "case.pdf")[0]
+    assert any("图1" in line and "图2" in line for line in lines), lines   # two photos side by side
