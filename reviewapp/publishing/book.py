@@ -33,6 +33,7 @@ from .render import RenderError, RenderJob, RenderPool
 from .templating import render, stylesheet, template_hash
 
 MAX_PHOTOS = 3
+APPENDIX_ANCHOR = "appendix"  # the contents entry of the statistics appendix (no link: its pages come later)
 FIGURE_FIELDS = ("volunteers", "service_hours", "activities", "people_served", "start_year")
 
 
@@ -154,6 +155,7 @@ class _Builder:
                for group in groups]
         foreword = [p.strip() for p in self.book.foreword.split("\n") if p.strip()]
         html = render("front.html", toc=toc, foreword=foreword, subtitle=self.book.subtitle,
+                      appendix_title=self.book.appendix_title,
                       year_label=self.labels["year"].format(year=self.book.year), **self.common)
         key = digest("front", html, self.css, self.ua_css)
         return RenderJob(key, html, self.css, os.path.join(self.scratch, key + ".pdf"),
@@ -245,6 +247,8 @@ def build_book(book: Book, cases: list[BookCase], out: str | BinaryIO, *,
             digits = digits or parts[digits_job.key]
         worker_peaks = pool.worker_peak_mb
         anchor_pages = _place(front.pages, chunks, parts)
+        if book.appendix_title:  # appended after the last case (reports/appendix.py)
+            anchor_pages[APPENDIX_ANCHOR] = front.pages + sum(parts[chunk.key].pages for chunk in chunks)
         printed = {name: page + 1 for name, page in anchor_pages.items()}
         outline = [OutlineGroup(group.title, anchor_pages[group.anchor],
                                 [OutlineCase(case.title, anchor_pages[anchor])

@@ -1,4 +1,6 @@
 """The background job that builds a campaign's showcase book into a stored, versioned PDF."""
+import dataclasses
+
 from flask_babel import lazy_gettext as _l
 
 from ..audit import record
@@ -25,6 +27,9 @@ def write_campaign_book(campaign, out_path, language="zh", group_by="theme", on_
 
     Raises BookError (user-facing message) when it cannot be built."""
     book, cases = book_input(campaign, language, group_by)
+    if with_statistics:  # the contents list the appendix too
+        from ..reports.appendix import appendix_title
+        book = dataclasses.replace(book, appendix_title=appendix_title(language))
     if on_progress:
         on_progress(0, len(cases))
     result = build_book(book, cases, str(out_path), cache_dir=str(cache_folder()),

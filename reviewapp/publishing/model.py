@@ -73,6 +73,7 @@ class Book:
     language: str = "zh"
     group_by: str = "theme"
     labels: dict[str, str] | None = None
+    appendix_title: str = ""   # a statistics appendix follows the cases: its contents entry
 
     def __post_init__(self):
         if self.language not in LANGUAGES:

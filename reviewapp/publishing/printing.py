@@ -20,8 +20,12 @@ PRINT_TEMPLATES = os.path.join(
 
 @lru_cache(maxsize=1)
 def _environment():
-    return Environment(loader=FileSystemLoader(PRINT_TEMPLATES), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    from ..quoting import quoted
+
+    env = Environment(loader=FileSystemLoader(PRINT_TEMPLATES), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["quoted"] = quoted  # a title quoted once (certificates)
+    return env
 
 
 def print_stylesheet(name):

@@ -111,6 +111,13 @@ def test_flask_publish_writes_the_latest_campaign_book(app, tmp_path):
     pages = page_texts(out)
     assert "Contents" in "".join(pages) and "Healthy Steps for Seniors" in "".join(pages)
     assert "Statistics" in pages[-1] and "Submitted" in pages[-1]  # the appendix with its charts
+    # The appendix goes on with the book: its number follows the last case page's, it carries
+    # the book's running head, and the contents list it with that number.
+    last = [line.strip() for line in pages[-1].splitlines() if line.strip()]
+    assert last[-1] == str(len(pages)), last
+    assert data.campaign.title_en in last[0], last
+    contents = next(page for page in pages if "Contents" in page)
+    assert re.search(rf"Statistics\s+{len(pages)}\s*$", contents.strip(), re.M), contents
     assert [item.title for item in reader.outline if not isinstance(item, list)][-1] == "Statistics"
     # The same versioned build the admin page lists, done by nobody in particular.
     build = db.session.scalars(db.select(BookBuild).filter_by(campaign_id=data.campaign.id)).one()
