@@ -1,8 +1,8 @@
 """A campaign, its themes and the rubric its experts score against."""
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -43,6 +43,12 @@ class Campaign(db.Model):
     # The showcase book's foreword, edited by the administrator (publishing).
     foreword_zh: Mapped[str] = mapped_column(Text, default="")
     foreword_en: Mapped[str] = mapped_column(Text, default="")
+    # Printed on certificates (publishing/certificates.py): who issues them, the date they bear
+    # (None: the publication date) and the seal image (a stored file, PNG or JPEG).
+    certificate_authority_zh: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    certificate_authority_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    certificate_date: Mapped[date | None] = mapped_column(Date)
+    certificate_seal_name: Mapped[str | None] = mapped_column(String(80))
     score_min: Mapped[int] = mapped_column(Integer, default=0)
     score_max: Mapped[int] = mapped_column(Integer, default=10)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

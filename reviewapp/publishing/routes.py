@@ -12,6 +12,7 @@ from ..campaigns.models import Campaign
 from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
+from ..i18n import current_language
 from ..jobs import JobAlreadyRunning
 from ..jobs.liveness import reap_dead_jobs
 from ..security import DOWNLOAD_POLICY
@@ -19,9 +20,10 @@ from ..views import committed
 from . import operations
 from .announce import organization_outcomes
 from .article import article_html
-from .certificates import certificate_pdf, find_by_code
+from .certificates import (certificate_date, certificate_pdf, date_text, find_by_code, revoke_certificate,
+                           save_certificate_settings)
 from .cli import publish_command
-from .forms import BuildForm, ForewordForm
+from .forms import BuildForm, CertificateSettingsForm, ForewordForm, RevokeForm
 from .models import BookBuild, Certificate
 from .onepage import case_pdf
 from .sources import book_cases_of
@@ -72,7 +74,7 @@ def index():
     return render_template("publishing/index.html", campaigns=campaigns, counts=counts)
 
 
-def _campaign_page(campaign, build_form=None, foreword_form=None, status=200):
+def _campaign_page(campaign, build_form=None, foreword_form=None, status=200, certificate_form=None):
     reap_dead_jobs()  # a build whose process died shows as interrupted, and may be built again
     builds = db.session.scalars(db.select(BookBuild).filter(BookBuild.campaign_id == campaign.id)
                                 .order_by(BookBuild.number.desc())).all()
@@ -87,7 +89,11 @@ def _campaign_page(campaign, build_form=None, foreword_form=None, status=200):
                            announce=announce_summary(campaign) if unpublished else None,
                            blockers=announce_blockers(campaign) if unpublished else [],
                            certificates=certificates, build_form=build_form or BuildForm(formdata=None),
-                           foreword_form=foreword_form, form=FlaskForm(),
+                           foreword_form=foreword_form, form=FlaskForm(), revoke_form=RevokeForm(formdata=None),
+                           certificate_form=certificate_form or CertificateSettingsForm(
+                               formdata=None, authority_zh=campaign.certificate_authority_zh,
+                               authority_en=campaign.certificate_authority_en,
+                               issue_date=campaign.certificate_date),
                            running=any(b.job and not b.job.finished for b in builds)), status
 
 
@@ -178,10 +184,45 @@ def certificate(certificate_id):
     return _download(certificate_pdf(item), f"certificate-{item.case_id}.pdf", "application/pdf")
 
 
+@bp.post("/publishing/campaigns/<int:campaign_id>/certificate-settings")
+@allow(Role.ADMIN)
+def certificate_settings(campaign_id):
+    campaign = _campaign(campaign_id)
+    form = CertificateSettingsForm()
+    if not form.validate_on_submit():
+        return _campaign_page(campaign, certificate_form=form, status=400)
+    upload = form.seal.data
+    seal = upload.read() if upload and getattr(upload, "filename", "") else None
+    with committed(_l("The certificate settings are saved; every certificate printed from now on shows them."),
+                   operations.PublishingError) as outcome:
+        save_certificate_settings(current_user, campaign, form.authority_zh.data, form.authority_en.data,
+                                  form.issue_date.data, seal, form.remove_seal.data)
+    if not outcome.ok:
+        return _campaign_page(campaign, certificate_form=form, status=400)
+    return redirect(url_for(".campaign", campaign_id=campaign.id, _anchor="certificates"))
+
+
+@bp.post("/publishing/certificates/<int:certificate_id>/revoke")
+@allow(Role.ADMIN)
+def revoke(certificate_id):
+    item = db.session.get(Certificate, certificate_id) or abort(404)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    else:
+        with committed(_l("The certificate is revoked; its verification page says so."),
+                       operations.PublishingError):
+            revoke_certificate(current_user, item, form.reason.data)
+    return redirect(url_for(".campaign", campaign_id=item.campaign_id, _anchor="certificates"))
+
+
 @bp.get("/verify/<code>")
 @public
 def verify(code):
     item = find_by_code(code)
     if item is None:
         return render_template("publishing/verify.html", certificate=None), 404
-    return render_template("publishing/verify.html", certificate=item)
+    return render_template("publishing/verify.html", certificate=item,
+                           issued=date_text(certificate_date(item), current_language()))

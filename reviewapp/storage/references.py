@@ -4,12 +4,14 @@ from ..extensions import db
 
 def file_columns():
     """{model: names of its columns that hold a storage name}."""
+    from ..campaigns.models import Campaign
     from ..cases.models import Evidence
     from ..publishing.models import BookBuild
 
     return {Evidence: ("storage_name", "blind_storage_name", "thumbnail_name", "preview_storage_name",
                        "print_storage_name"),
-            BookBuild: ("storage_name",)}
+            BookBuild: ("storage_name",),
+            Campaign: ("certificate_seal_name",)}
 
 
 def referenced_names(connection=None):

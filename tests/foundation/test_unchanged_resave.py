@@ -55,6 +55,7 @@ NOT_EDIT_FORMS = {
     # tests (tests/results) cover re-recording the same selection.
     "results.record": "records the selection",
     "publishing.build": "builds the book", "publishing.announce": "announces the results",
+    "publishing.revoke": "revokes a certificate (an empty reason is refused)",
 }
 
 

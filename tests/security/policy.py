@@ -180,6 +180,8 @@ POLICY = {
     "publishing.download_build": ADMIN_ONLY,
     "publishing.foreword": ADMIN_ONLY,
     "publishing.announce": ADMIN_ONLY,
+    "publishing.certificate_settings": ADMIN_ONLY,
+    "publishing.revoke": ADMIN_ONLY,
     "publishing.article": ADMIN_ONLY,
     "publishing.case_page_pdf": only(ADMIN, ORG, passes={"org_a", "admin"}),   # published case, own
     "publishing.certificate": only(ADMIN, ORG, passes={"org_a", "admin"}),     # own certificate
