@@ -1,11 +1,13 @@
 """Public gallery pages and the photos of published cases (metadata-stripped copies only)."""
-from flask import Blueprint, abort, render_template, request, send_file
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, make_response, render_template, request, send_file
 from markupsafe import Markup
 
 from ..access import public
 from ..cases.reference import FIGURES, NARRATIVE_SECTIONS
 from ..i18n import current_language
-from ..publishing.photos import PhotoError, prepare_photo
+from ..publishing.photos import PhotoError, prepare_photo, qr_png
 from ..publishing.sources import book_photos, public_url, theme_names
 from ..publishing.storage import cache_folder, evidence_path
 from . import queries
@@ -50,9 +52,13 @@ def case(case_id):
                 for attribute, label in NARRATIVE_SECTIONS if (getattr(item, attribute) or "").strip()]
     figures = [(label, str(value) if attribute == "start_year" else f"{value:,}")
                for attribute, label in FIGURES if (value := getattr(item, attribute)) is not None]
-    share = {"url": public_url("gallery.case", case_id=item.id),
+    url = public_url("gallery.case", case_id=item.id)
+    share = {"url": url,
              "image": public_url("gallery.photo", evidence_id=photos[0].id) if photos else None,
-             "description": (item.summary or "")[:200]}
+             "description": (item.summary or "")[:200],
+             # Plain links and our own QR code: no third-party script, nothing fetched by us.
+             "weibo": "https://service.weibo.com/share/share.php?" + urlencode({"url": url, "title": item.title}),
+             "email": "mailto:?" + urlencode({"subject": item.title, "body": url}).replace("+", "%20")}
     return render_template("gallery/case.html", case=item, photos=photos, sections=sections, figures=figures,
                            themes=theme_names(item, "zh" if _zh() else "en"), share=share)
 
@@ -101,3 +107,28 @@ def thumbnail(evidence_id):
     if not path.exists():
         abort(404)
     return _image_response(str(path))
+
+
+@bp.get("/cases/<int:case_id>/qr.png")
+@public
+def qr(case_id):
+    """The QR code of a published case's gallery address (to scan with WeChat and share)."""
+    item = queries.published_case(case_id) or abort(404)
+    response = make_response(_sharp(qr_png(public_url("gallery.case", case_id=item.id))))
+    response.headers["Content-Type"] = "image/png"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    response.headers["Content-Security-Policy"] = IMAGE_POLICY
+    return response
+
+
+def _sharp(png, module_px=6):
+    """The 1-pixel-per-module QR enlarged without smoothing, so a browser shows crisp modules."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        large = image.resize((image.width * module_px, image.height * module_px), Image.Resampling.NEAREST)
+        output = io.BytesIO()
+        large.save(output, "PNG", optimize=True)
+    return output.getvalue()

@@ -19,7 +19,7 @@ from ..security import DOWNLOAD_POLICY
 from ..views import committed
 from . import operations
 from .announce import organization_outcomes
-from .article import article_html
+from .article import article_html, article_zip
 from .certificates import (certificate_date, certificate_pdf, date_text, find_by_code, revoke_certificate,
                            save_certificate_settings)
 from .cli import publish_command
@@ -175,6 +175,16 @@ def article(case_id):
         abort(404)
     return _download(article_html(case).encode("utf-8"), f"case-{case.id}-article.html",
                      "text/html; charset=utf-8")
+
+
+@bp.get("/publishing/cases/<int:case_id>/article.zip")
+@allow(Role.ADMIN)
+def article_archive(case_id):
+    """The article with its photos as files, for editors (WeChat's) that drop inline images."""
+    case = db.session.get(Case, case_id)
+    if case is None or case.state is not CaseState.PUBLISHED:
+        abort(404)
+    return _download(article_zip(case), f"case-{case.id}-article.zip", "application/zip")
 
 
 @bp.get("/publishing/certificates/<int:certificate_id>.pdf")

@@ -183,11 +183,13 @@ POLICY = {
     "publishing.certificate_settings": ADMIN_ONLY,
     "publishing.revoke": ADMIN_ONLY,
     "publishing.article": ADMIN_ONLY,
+    "publishing.article_archive": ADMIN_ONLY,
     "publishing.case_page_pdf": only(ADMIN, ORG, passes={"org_a", "admin"}),   # published case, own
     "publishing.certificate": only(ADMIN, ORG, passes={"org_a", "admin"}),     # own certificate
     "publishing.verify": PUBLIC,
     "gallery.index": PUBLIC,
     "gallery.case": PUBLIC,          # published cases only
+    "gallery.qr": PUBLIC,            # the QR code of a published case's page
     "gallery.photo": PUBLIC,         # photos of published cases only
     "gallery.thumbnail": PUBLIC,
     "reports.index": ADMIN_ONLY,

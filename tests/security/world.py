@@ -194,6 +194,7 @@ PUBLISHED = {
     "gallery.": {"case_id": lambda w: w.old_case.id, "evidence_id": lambda w: w.old_photo.id},
     "publishing.case_page_pdf": {"case_id": lambda w: w.old_case.id},
     "publishing.article": {"case_id": lambda w: w.old_case.id},
+    "publishing.article_archive": {"case_id": lambda w: w.old_case.id},
 }
 
 # Arguments whose meaning depends on the endpoint (endpoint or blueprint prefix -> filler).
@@ -245,6 +246,7 @@ FOREIGN_CASE = {
     "gallery.case": (lambda w: w.case_a.id, ()),                        # not published
     "publishing.case_page_pdf": (lambda w: w.case_a.id, ("admin",)),    # not published yet
     "publishing.article": (lambda w: w.case_a.id, ()),
+    "publishing.article_archive": (lambda w: w.case_a.id, ()),
 }
 
 
