@@ -157,3 +157,14 @@ def test_role_guards(app, login_as):
         assert client.post(f"/assignment/campaigns/{campaign.id}/run").status_code in (400, 403)
     client, _admin = login_as("admin")
     assert client.get(f"/assignment/campaigns/{campaign.id}").status_code == 200
+
+
+def test_a_proposed_assignment_reads_ni_fenpei_in_chinese(app, login_as):
+    # #19.12: the selection wording 拟入选 had spread to the assignment page through the shared "Proposed".
+    campaign, _cases, _experts = _pool(n_cases=2, n_experts=3, k=1)
+    client, admin = login_as("admin")
+    admin.locale = "zh"
+    db.session.commit()
+    page = f"/assignment/campaigns/{campaign.id}"
+    html = submit_form(client, page, {}, action=f"{page}/run", follow_redirects=True).get_data(as_text=True)
+    assert " · 拟分配 · " in html and "拟入选" not in html

@@ -36,7 +36,8 @@ def test_the_admin_menu_and_tables_read_as_written(app, login_as):
 
 def test_a_proposed_selection_is_not_the_assignment_word(app):
     with app.test_request_context(), force_locale("zh"):
-        assert gettext("Proposed") == "拟入选" and gettext("Cases") == "案例"
+        assert gettext("Proposed for selection") == "拟入选" and gettext("Cases") == "案例"
+        assert gettext("Proposed") == "拟分配"
 
 
 def test_deadlines_are_in_beijing_time(app, login_as):

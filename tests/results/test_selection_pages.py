@@ -88,3 +88,13 @@ def test_a_selection_can_be_changed_until_published_then_not(app, example):
     response = _record(example, "C", {"A": "x", "C": "x"})
     assert response.status_code == 422 and "selection can no longer be changed" in response.get_data(as_text=True)
     assert _states(example)["A"] is CaseState.SELECTED
+
+
+def test_the_proposal_column_reads_ni_ruxuan_in_chinese(app, example):
+    # #19.12: the selection page used the assignment word 拟分配 for a proposed selection.
+    from reviewapp.auth.models import User
+    admin = db.session.scalars(db.select(User).filter_by(email="admin@example.cn")).one()
+    admin.locale = "zh"
+    db.session.commit()
+    html = _page(example)
+    assert '<th scope="col">拟入选</th>' in html and "拟分配" not in html
