@@ -20,6 +20,8 @@ def test_the_queue_lists_only_confirmed_assignments_with_status_and_progress(app
     assert f"/review/{token(setup.assignments[0])}" in html
     assert f"/review/{token(setup.other_assignment)}" not in html
     assert "Next case: case 1" in expert_client.get("/dashboard").get_data(as_text=True)
+    # #19.12: the deadline's zone is named for the reader, not by its database name.
+    assert "(Beijing time)" in html and "Asia/Shanghai" not in html
 
 
 def test_an_expert_reaches_only_assigned_cases(app, setup, expert_client):
