@@ -39,10 +39,20 @@ def register_template_helpers(app):
 
     app.jinja_env.filters["zone_label"] = zone_label
     app.jinja_env.filters["quoted"] = quoted
+    app.jinja_env.filters["error_texts"] = error_texts
 
     @app.template_filter("local_time")
     def local_time(moment, zone=None):
         return format_local(moment, zone or current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def error_texts(errors):
+    """A field's errors as text, also those of nested forms and lists (WTForms nests them)."""
+    if isinstance(errors, dict):
+        errors = list(errors.values())
+    if isinstance(errors, (list, tuple)):
+        return [text for error in errors for text in error_texts(error)]
+    return [str(errors)]
 
 
 def main_nav():
