@@ -113,6 +113,7 @@ def test_case_goes_from_registration_to_confirmed_reviewers(page, live_app, lang
         t("%(count)d assignments confirmed; the experts have been told by e-mail.", count=3))
     expect(main(page).get_by_role("row", name=re.compile(re.escape(title)))).to_contain_text(t("Under review"))
     shot(page, "assignment-confirmed")
+    page.locator("header").get_by_role("button", name=t("System")).click()   # the grouped admin menu
     page.locator("header").get_by_role("link", name=t("Outbox")).click()
     expect(main(page).locator("article.mail")).to_have_count(3)
     shot(page, "outbox")

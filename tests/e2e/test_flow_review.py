@@ -140,6 +140,7 @@ def the_story(page, t, lang, world, shot, axe):
     shot(page, "selection-recorded")
 
     # 3. Builds the book in the page's language and downloads it.
+    page.locator("header").get_by_role("button", name=t("Results and publishing")).click()   # grouped menu
     page.locator("header").get_by_role("link", name=t("Publishing")).click()
     axe(path_of(page))
     main(page).get_by_role("link", name=world.campaign.title_zh if lang == "zh" else world.campaign.title_en).click()
