@@ -27,8 +27,20 @@ def _pdf_texts(data):
     return texts
 
 
+def _without_app_phrases(text):
+    """The text less the app's own words that contain a place name: the campaign's time zone is
+    named "Beijing time / 北京时间" on every page, which says nothing about who applied."""
+    from flask_babel import force_locale
+
+    from reviewapp.timezones import zone_label
+    for language in ("zh", "en"):
+        with force_locale(language):
+            text = text.replace(str(zone_label("Asia/Shanghai")), "")
+    return text
+
+
 def _leaks(response, needles):
-    texts = [response.get_data().decode("utf-8", errors="replace")]
+    texts = [_without_app_phrases(response.get_data().decode("utf-8", errors="replace"))]
     texts += [f"{name}: {value}" for name, value in response.headers.items()]
     if response.mimetype == "application/pdf":
         texts += _pdf_texts(response.get_data())
@@ -156,7 +168,7 @@ def _generated_needles(setup):
 
 def _folded_texts(response):
     from reviewapp.cases.identity import _fold
-    texts = [response.get_data().decode("utf-8", errors="replace")]
+    texts = [_without_app_phrases(response.get_data().decode("utf-8", errors="replace"))]
     texts += [f"{name}: {value}" for name, value in response.headers.items()]
     if response.mimetype == "application/pdf":
         texts += _pdf_texts(response.get_data())
