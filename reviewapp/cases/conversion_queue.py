@@ -2,8 +2,9 @@
 
 One request with six .docx files queues six preview jobs; each waits here for a
 slot. The queue lives in a folder on the machine's own disk (the instance
-folder): a waiter takes a ticket from a counter under a file lock, then holds
-an exclusive flock on its own entry file for as long as it waits and converts.
+folder): a waiter takes a ticket from a counter under a file lock and, still under
+it, makes its own entry file, on which it holds an exclusive flock for as long as it
+waits and converts.
 It may start when fewer than `slots` live entries hold smaller tickets. A
 process that dies loses its flock, so its entry is recognised as dead (anyone
 can lock it) and removed by the next waiter: nothing is left to clean up.
@@ -26,7 +27,10 @@ class QueueTimeout(Exception):
 _PREFIX = "entry-"
 
 
-def _take_ticket(folder):
+def _enter(folder):
+    """(ticket, entry, descriptor): the next ticket and its entry file, locked. The entry is made
+    visible while the counter is still locked, so whoever takes a later ticket sees every earlier
+    entry (a waiter counting before an earlier ticket's entry existed let three into two slots)."""
     with open(folder / "tickets", "a+") as counter:
         fcntl.flock(counter, fcntl.LOCK_EX)
         counter.seek(0)
@@ -34,7 +38,13 @@ def _take_ticket(folder):
         counter.seek(0)
         counter.truncate()
         counter.write(str(ticket))
-        return ticket
+        counter.flush()
+        entry = folder / f"{_PREFIX}{ticket:020d}"
+        staging = folder / f".new-{ticket}"
+        descriptor = os.open(staging, os.O_CREAT | os.O_RDWR, 0o600)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # locked before it is visible, so never taken for dead
+        os.rename(staging, entry)
+        return ticket, entry, descriptor
 
 
 def _alive(path):
@@ -70,12 +80,7 @@ def conversion_slot(folder, slots, timeout, poll=0.1):
     """Wait (in arrival order) for one of `slots` conversion slots; raises QueueTimeout."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    ticket = _take_ticket(folder)
-    entry = folder / f"{_PREFIX}{ticket:020d}"
-    staging = folder / f".new-{ticket}"
-    descriptor = os.open(staging, os.O_CREAT | os.O_RDWR, 0o600)
-    fcntl.flock(descriptor, fcntl.LOCK_EX)  # locked before it is visible, so never taken for dead
-    os.rename(staging, entry)
+    ticket, entry, descriptor = _enter(folder)
     try:
         deadline = time.monotonic() + timeout
         while True:
