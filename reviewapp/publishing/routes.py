@@ -167,12 +167,17 @@ def case_page_pdf(case_id):
     return _download(case_pdf(case), f"case-{case.id}.pdf", "application/pdf")
 
 
-@bp.get("/publishing/cases/<int:case_id>/article.html")
-@allow(Role.ADMIN)
-def article(case_id):
+def _published_case(case_id):
     case = db.session.get(Case, case_id)
     if case is None or case.state is not CaseState.PUBLISHED:
         abort(404)
+    return case
+
+
+@bp.get("/publishing/cases/<int:case_id>/article.html")
+@allow(Role.ADMIN)
+def article(case_id):
+    case = _published_case(case_id)
     return _download(article_html(case).encode("utf-8"), f"case-{case.id}-article.html",
                      "text/html; charset=utf-8")
 
@@ -181,9 +186,7 @@ def article(case_id):
 @allow(Role.ADMIN)
 def article_archive(case_id):
     """The article with its photos as files, for editors (WeChat's) that drop inline images."""
-    case = db.session.get(Case, case_id)
-    if case is None or case.state is not CaseState.PUBLISHED:
-        abort(404)
+    case = _published_case(case_id)
     return _download(article_zip(case), f"case-{case.id}-article.zip", "application/zip")
 
 
