@@ -89,6 +89,10 @@ def sign_in(user, remember=False):
     if locale:
         session["locale"] = locale
     sessions.start(user, remember)
+    # A language chosen before signing in becomes the account's, if it has none yet: mails
+    # sent later (results, reminders) go out in it. (The browser's language is not a choice:
+    # stored, it would outvote the browser for good. Mails to an account without one are bilingual.)
+    user.locale = user.locale or locale
     user.last_login_at = utcnow()
     throttle.clear(user.email)
     db.session.add(SignInEvent(user_id=user.id, succeeded=True, **_client()))

@@ -38,11 +38,11 @@ def send_mail(recipient, subject, body):
 
 
 def in_both_languages(text, separator="\n\n----------\n\n"):
-    """A lazy string rendered in Chinese, then in English."""
+    """A lazy string (or a function that returns text) rendered in Chinese, then in English."""
     parts = []
     for locale in ("zh", "en"):
         with force_locale(locale):
-            parts.append(str(text))
+            parts.append(text() if callable(text) else str(text))
     return separator.join(parts)
 
 

@@ -9,11 +9,9 @@ from ..auth.models import Role, User
 from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
-from ..mail import send_mail
+from ..mail import in_both_languages, send_mail
 from .models import Certificate
 from .sources import public_url
-
-DEFAULT_LOCALE = "zh"
 
 
 def announced_cases(campaign):
@@ -24,13 +22,14 @@ def announced_cases(campaign):
 
 
 def recipients(organization):
-    """(e-mail, locale) of the organization's active accounts; its registered address otherwise."""
+    """(e-mail, locale) of the organization's active accounts; its registered address otherwise.
+    The locale is None where nobody chose one: that mail goes out in both languages."""
     users = db.session.scalars(db.select(User).filter(
         User.organization_id == organization.id, User.role == Role.ORGANIZATION,
         User.active.is_(True)).order_by(User.id)).all()
     if users:
-        return [(user.email, user.locale or DEFAULT_LOCALE) for user in users]
-    return [(organization.email, DEFAULT_LOCALE)]
+        return [(user.email, user.locale) for user in users]
+    return [(organization.email, None)]
 
 
 def outcome_label(case):
@@ -49,11 +48,24 @@ def notify_organizations(campaign):
                   "gallery_url": public_url("gallery.case", case_id=case.id)
                   if case.state is CaseState.PUBLISHED else None} for case in cases]
         for email, locale in recipients(organization):
-            with force_locale(locale):
-                send_mail(email, _("Results of “%(campaign)s”", campaign=campaign.title),
-                          outcome_body(campaign, organization, items))
+            send_outcome(email, locale, campaign, organization, items)
             sent += 1
     return sent
+
+
+def send_outcome(email, locale, campaign, organization, items):
+    """One outcome mail in `locale`, or in both languages where it is None."""
+    def subject():  # the campaign's title in the language being written
+        return _("Results of “%(campaign)s”", campaign=campaign.title)
+
+    def body():
+        return outcome_body(campaign, organization, items)
+
+    if locale is None:
+        send_mail(email, in_both_languages(subject, separator=" / "), in_both_languages(body))
+        return
+    with force_locale(locale):
+        send_mail(email, subject(), body())
 
 
 def outcome_body(campaign, organization, items):
@@ -65,8 +77,10 @@ def outcome_body(campaign, organization, items):
         lines.append(f"- {item['case'].title or _('(untitled)')}: {item['outcome']}")
         if item["gallery_url"]:
             lines.append("  " + _("Public page: %(url)s", url=item["gallery_url"]))
-    lines += ["", _("Selected cases receive a certificate, which you can download from your dashboard: %(url)s",
-                    url=public_url("dashboard.index")), "", _("Thank you for your volunteer service.")]
+    if any(item["gallery_url"] for item in items):  # a certificate only where a case was selected
+        lines += ["", _("Selected cases receive a certificate, which you can download from your dashboard: %(url)s",
+                        url=public_url("dashboard.index"))]
+    lines += ["", _("Thank you for your volunteer service.")]
     return "\n".join(lines)
 
 

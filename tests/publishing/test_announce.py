@@ -24,7 +24,7 @@ def test_announcing_publishes_selected_cases_and_mails_every_organization(app, l
 
     mails = {m.recipient: m for m in db.session.scalars(db.select(OutboxMessage))}
     assert set(mails) == {"bj@example.cn", "sh@example.cn", "zj@example.cn"}
-    # Each in its own language (default zh; the Shanghai account chose English).
+    # Each in its own language (the Shanghai account chose English; Beijing none: both).
     assert data.campaign.title_zh in mails["bj@example.cn"].subject
     assert data.campaign.title_en in mails["sh@example.cn"].subject
     assert data.campaign.title_zh in mails["zj@example.cn"].body
@@ -79,3 +79,33 @@ def test_case_pdf_for_the_admin_and_the_owner_of_a_published_case(app, login_as)
     announce(data, admin)
     assert owner.get(f"/publishing/cases/{data.selected_zh.id}/case.pdf").status_code == 200
     assert owner.get(f"/publishing/cases/{data.selected_en.id}/case.pdf").status_code == 404
+
+
+def test_a_mail_without_a_known_language_is_bilingual_and_not_selected_mail_has_no_certificate(app, login_as):
+    data = make_publishing_campaign()
+    data.zhejiang.locale = None  # nobody ever chose a language for this account
+    db.session.commit()
+    client, _admin = login_as("admin")
+    page = f"/publishing/campaigns/{data.campaign.id}"
+    submit_form(client, page, {}, action=f"{page}/announce", follow_redirects=True)
+    mails = {m.recipient: m for m in db.session.scalars(db.select(OutboxMessage))}
+
+    zhejiang = mails["zj@example.cn"]  # one not selected, one only submitted
+    assert data.campaign.title_zh in zhejiang.subject and data.campaign.title_en in zhejiang.subject
+    assert "本次未入选" in zhejiang.body and "Not selected this time" in zhejiang.body
+    assert "证书" not in zhejiang.body and "certificate" not in zhejiang.body.lower()
+    shanghai = mails["sh@example.cn"]  # English, and selected: its certificate is mentioned
+    assert "certificate" in shanghai.body and "感谢" not in shanghai.body
+
+
+def test_a_language_chosen_before_signing_in_becomes_the_accounts(app):
+    from reviewapp.auth.models import User
+    from tests.factories import PASSWORD, csrf_from, make_organization
+
+    make_organization(name="Hong Kong Runners", email="hk@example.org")
+    client = app.test_client()
+    html = client.get("/auth/sign-in").get_data(as_text=True)
+    client.post("/auth/language", data={"csrf_token": csrf_from(html), "locale": "en", "next": "/auth/sign-in"})
+    response = submit_form(client, "/auth/sign-in", {"email": "hk@example.org", "password": PASSWORD})
+    assert response.status_code == 302
+    assert db.session.scalar(db.select(User.locale).filter_by(email="hk@example.org")) == "en"
