@@ -4,29 +4,32 @@ from itertools import groupby
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
-from ..auth.models import Role, User
+from ..auth.models import Role
 from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
 from ..mail import in_both_languages, send_mail
+from ..organizations.models import Organization
 from .models import Certificate
 from .sources import public_url
 
 
 def announced_cases(campaign):
-    """The campaign's cases that were ever submitted (drafts are nobody's entry), by organization."""
+    """The campaign's cases that were ever submitted (drafts are nobody's entry), by organization,
+    with the organizations and their accounts that recipients() reads."""
     return db.session.scalars(db.select(Case).filter(
         Case.campaign_id == campaign.id, Case.state != CaseState.DRAFT).order_by(
-        Case.organization_id, Case.id)).all()
+        Case.organization_id, Case.id).options(
+        joinedload(Case.organization).selectinload(Organization.users))).unique().all()
 
 
 def recipients(organization):
     """(e-mail, locale) of the organization's active accounts; its registered address otherwise.
     The locale is None where nobody chose one: that mail goes out in both languages."""
-    users = db.session.scalars(db.select(User).filter(
-        User.organization_id == organization.id, User.role == Role.ORGANIZATION,
-        User.active.is_(True)).order_by(User.id)).all()
+    users = sorted((user for user in organization.users if user.role is Role.ORGANIZATION and user.active),
+                   key=lambda user: user.id)
     if users:
         return [(user.email, user.locale) for user in users]
     return [(organization.email, None)]

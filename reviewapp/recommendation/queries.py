@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, case as sql_case, func, or_
+from sqlalchemy.orm import joinedload
 
 from ..audit import AuditEntry
 from ..auth.models import User
@@ -53,7 +54,9 @@ def pool_filter(campaign):
 
 
 def review_pool(campaign):
-    return db.session.scalars(db.select(Case).filter(pool_filter(campaign)).order_by(Case.id)).all()
+    """The cases under review, with their organizations (the conflict checks read them)."""
+    return db.session.scalars(db.select(Case).filter(pool_filter(campaign)).order_by(Case.id)
+                              .options(joinedload(Case.organization))).all()
 
 
 @dataclass(frozen=True)

@@ -82,19 +82,32 @@ def totals(all_facts):
 
 
 def facts_of(campaign):
-    """CaseFacts of every case of the campaign, and the labels of units and themes."""
-    cases = db.session.scalars(db.select(Case).filter(Case.campaign_id == campaign.id)).all()
-    units = {}
-    themes = {}
-    facts = []
-    for case in cases:
-        if case.unit is not None:
-            units[str(case.unit_id)] = pick(case.unit.name_zh, case.unit.name_en)
-        for theme in case.themes:
-            themes[str(theme.id)] = pick(theme.name_zh, theme.name_en)
-        facts.append(CaseFacts(case.state, case.organization.province,
-                               str(case.unit_id) if case.unit_id else "",
-                               tuple(str(theme.id) for theme in case.themes), case.organization.org_type))
+    """CaseFacts of every case of the campaign, and the labels of units and themes.
+    Three queries of plain columns, whatever the number of cases (reading them as Case
+    objects loaded each one's organization, unit and themes one by one: 5 s for 5,000)."""
+    from ..campaigns.models import Theme
+    from ..cases.models import case_themes
+    from ..organizations.models import Organization
+    from ..units.models import RecommendingUnit
+
+    rows = db.session.execute(
+        db.select(Case.id, Case.state, Case.unit_id, Organization.province, Organization.org_type)
+        .join(Organization, Case.organization_id == Organization.id)
+        .filter(Case.campaign_id == campaign.id).order_by(Case.id)).all()
+    themes_of = {}
+    for case_id, theme_id in db.session.execute(
+            db.select(case_themes.c.case_id, case_themes.c.theme_id)
+            .join(Theme, Theme.id == case_themes.c.theme_id).join(Case, Case.id == case_themes.c.case_id)
+            .filter(Case.campaign_id == campaign.id).order_by(Theme.position)):
+        themes_of.setdefault(case_id, []).append(str(theme_id))
+    unit_ids = {row.unit_id for row in rows if row.unit_id is not None}
+    units = {str(unit.id): pick(unit.name_zh, unit.name_en) for unit in db.session.execute(
+        db.select(RecommendingUnit.id, RecommendingUnit.name_zh, RecommendingUnit.name_en)
+        .filter(RecommendingUnit.id.in_(unit_ids)))} if unit_ids else {}
+    used = {theme for ids in themes_of.values() for theme in ids}
+    themes = {str(theme.id): pick(theme.name_zh, theme.name_en) for theme in campaign.themes if str(theme.id) in used}
+    facts = [CaseFacts(row.state, row.province, str(row.unit_id) if row.unit_id else "",
+                       tuple(themes_of.get(row.id, ())), row.org_type) for row in rows]
     theme_order = [str(theme.id) for theme in campaign.themes]
     return facts, units, themes, theme_order
 

@@ -27,7 +27,7 @@ from ..security import DOWNLOAD_POLICY
 from ..views import committed
 from . import operations, queries
 from .export import results_xlsx
-from .selection import GroupLimit, group_counts, select_cases
+from .selection import GroupLimit, group_counts
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 
@@ -141,7 +141,7 @@ def _selection_page(campaign, values, status=200, errors=(), final=None, reasons
     results = queries.campaign_results(campaign)
     candidates = queries.candidates(results)
     limits = limits_from(values, results)
-    proposal = select_cases(candidates, campaign.selection_quota, limits) if candidates else None
+    proposal = queries.proposal(campaign, candidates, limits) if candidates else None
     decisions = queries.decisions_of(campaign)
     if final is None:
         if decisions and "propose" not in values:
@@ -176,7 +176,7 @@ def record(campaign_id):
     results = queries.campaign_results(campaign)
     candidates = queries.candidates(results)
     limits = limits_from(request.form, results)
-    proposal = select_cases(candidates, campaign.selection_quota, limits)
+    proposal = queries.proposal(campaign, candidates, limits)
     if not proposal.feasible:
         return _selection_page(campaign, request.form, 422, proposal.errors, final, reasons)
     try:

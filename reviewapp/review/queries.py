@@ -205,13 +205,25 @@ class Progress:
 
 
 def campaign_progress(campaign):
-    """({expert user: Progress}, {case: Progress}, declines) of the campaign's active assignments."""
-    assignments = active_assignments(campaign_id=campaign.id)
-    reviews = reviews_by_assignment([a.id for a in assignments])
+    """({expert user: Progress}, {case row (id, title): Progress}, declines) of the campaign's
+    active assignments. One query of three columns per assignment, then the experts and the
+    cases once each: reading 15,000 assignments with their cases and reviews as objects took
+    seconds (their JSON columns decoded for nothing)."""
+    from ..auth.models import User
+    from ..cases.models import Case
+
+    rows = db.session.execute(
+        db.select(ReviewAssignment.expert_id, ReviewAssignment.case_id, Review.status)
+        .outerjoin(Review, Review.assignment_id == ReviewAssignment.id)
+        .filter(ReviewAssignment.campaign_id == campaign.id, *_active())).all()
+    experts = {user.id: user for user in db.session.scalars(
+        db.select(User).filter(User.id.in_({row.expert_id for row in rows})))} if rows else {}
+    cases = {case.id: case for case in db.session.execute(
+        db.select(Case.id, Case.title).filter(Case.campaign_id == campaign.id))} if rows else {}
     by_expert, by_case = {}, {}
-    for assignment in assignments:
-        status = status_of(reviews.get(assignment.id))
-        for table, key in ((by_expert, assignment.expert), (by_case, assignment.case)):
+    for expert_id, case_id, review_status in rows:
+        status = _status(review_status)
+        for table, key in ((by_expert, experts[expert_id]), (by_case, cases[case_id])):
             progress = table.setdefault(key, Progress())
             if status == SUBMITTED:
                 progress.done += 1
@@ -220,7 +232,8 @@ def campaign_progress(campaign):
             else:
                 progress.not_started += 1
     declines = db.session.scalars(db.select(ReviewDecline).filter_by(campaign_id=campaign.id)
-                                  .order_by(ReviewDecline.created_at.desc())).all()
+                                  .order_by(ReviewDecline.created_at.desc())
+                                  .options(joinedload(ReviewDecline.case), joinedload(ReviewDecline.expert))).all()
     return by_expert, by_case, declines
 
 
