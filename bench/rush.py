@@ -11,9 +11,10 @@ Each applicant has an account and a draft that lacks only its photos. All start 
 each, on its own keep-alive connection: GETs the sign-in page and POSTs the password (then the
 dashboard it is sent to), opens the case form, autosaves --saves times (each a changed text,
 carrying the version the last answer gave), uploads 1 or 2 photos (--photo-size pixels, a
-real camera-like JPEG, distinct per applicant), and submits; a submit refused while files are
-still being processed is sent again after a short wait (counted as submit_waits, not an error)
-until --file-wait seconds.
+real camera-like JPEG, distinct per applicant), and submits. While its files are being
+processed it polls their states as the evidence page does (every 1.5 s, counted as file_polls),
+then submits; a submit refused all the same is sent again after 1.5 s (counted as
+submit_waits, not an error), until --file-wait seconds.
 
 Prints `rush setup ...`, one line per request kind `rush REQUEST count=.. p50_ms=.. p99_ms=..`,
 and `rush total applicants=N completed=.. within_s=.. errors=.. lost_drafts=.. seconds=..
@@ -226,6 +227,14 @@ def rush(browser, number, email, case_id, fields, photos, saves, file_wait, outc
         outcome["photos"] = index + 1
     deadline = time.monotonic() + file_wait
     while True:
+        # As the evidence page does: poll the files' states (every 1.5 s) until none is busy.
+        response, data = browser.send("processing", "GET", f"/cases/{case_id}/evidence/processing.json")
+        if response.status == 200 and b'"ready":false' in data.replace(b" ", b""):
+            if time.monotonic() > deadline:
+                return fail("files", response, data)
+            outcome["file_polls"] = outcome.get("file_polls", 0) + 1
+            time.sleep(1.5)
+            continue
         response, data = browser.send("submit", "POST", f"/cases/{case_id}/submit",
                                       urlencode({"csrf_token": token}), "application/x-www-form-urlencoded")
         if response.status == 302 and response.getheader("Location", "").endswith(f"/cases/{case_id}"):
@@ -233,8 +242,8 @@ def rush(browser, number, email, case_id, fields, photos, saves, file_wait, outc
             return None
         if time.monotonic() > deadline:
             return fail("submit", response, data)
-        outcome["submit_waits"] = outcome.get("submit_waits", 0) + 1  # files still being processed
-        time.sleep(0.5)
+        outcome["submit_waits"] = outcome.get("submit_waits", 0) + 1  # refused though the files looked ready
+        time.sleep(1.5)
 
 
 def percentile(values, q):
@@ -321,17 +330,20 @@ def main(argv):
                    for browser, person in zip(browsers, ((n, e, c, f) for n, e, c, f in people))]
         for thread in threads:
             thread.start()
-        cpu_before = (cpu_seconds(server.pid) + sum(process_cpu(w.pid) for w in job_workers)
-                      + database_cpu(database))
+        def cpu_parts():  # web workers, job workers, the database's backends
+            return (cpu_seconds(server.pid), sum(process_cpu(w.pid) for w in job_workers), database_cpu(database))
+
+        cpu_before = cpu_parts()
         start.wait()
         t0 = time.perf_counter()
         for thread in threads:
             thread.join(timeout=max(1.0, args.goal * 5 - (time.perf_counter() - t0)))
         seconds = time.perf_counter() - t0
         time.sleep(1)  # let the last job's work horse be reaped
-        cpu = (cpu_seconds(server.pid) + sum(process_cpu(w.pid) for w in job_workers)
-               + database_cpu(database)) - cpu_before
-        for kind in ("sign_in_page", "sign_in", "dashboard", "case_form", "autosave", "upload", "submit"):
+        web_cpu, job_cpu, db_cpu = (after - before for after, before in zip(cpu_parts(), cpu_before))
+        cpu = web_cpu + job_cpu + db_cpu
+        for kind in ("sign_in_page", "sign_in", "dashboard", "case_form", "autosave", "upload", "processing",
+                     "submit"):
             values = timings.get(kind, [])
             print(f"rush {kind} count={len(values)} p50_ms={percentile(values, .5):.0f} "
                   f"p99_ms={percentile(values, .99):.0f}", flush=True)
@@ -343,7 +355,10 @@ def main(argv):
         print(f"rush total applicants={len(people)} completed={sum(d <= args.goal for d in done)} "
               f"within_s={args.goal:g} submitted={len(done)} errors={len(errors)} lost_drafts={lost} "
               f"submit_waits={sum(o.get('submit_waits', 0) for o in outcomes.values())} seconds={seconds:.1f} "
+              f"file_polls={sum(o.get('file_polls', 0) for o in outcomes.values())} "
               f"last_submit_s={max(done, default=0):.1f} cpu_s_per_applicant={cpu / max(1, len(people)):.2f} "
+              f"web_cpu_s={web_cpu / max(1, len(people)):.2f} job_cpu_s={job_cpu / max(1, len(people)):.2f} "
+              f"db_cpu_s={db_cpu / max(1, len(people)):.2f} "
               f"load1={os.getloadavg()[0]:.2f}", flush=True)
     finally:
         for process in [server, *job_workers]:

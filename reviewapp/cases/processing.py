@@ -163,6 +163,7 @@ def thumbnail(blind_bytes):
     from PIL import Image
 
     image = Image.open(io.BytesIO(blind_bytes))
+    image.draft("RGB", THUMBNAIL_SIZE)  # a JPEG decodes at 1/2 to 1/8 of its size: a fraction of the time
     image.thumbnail(THUMBNAIL_SIZE)
     output = io.BytesIO()
     image.convert("RGB").save(output, "JPEG", quality=80)
