@@ -12,9 +12,9 @@ each, on its own keep-alive connection: GETs the sign-in page and POSTs the pass
 dashboard it is sent to), opens the case form, autosaves --saves times (each a changed text,
 carrying the version the last answer gave), uploads 1 or 2 photos (--photo-size pixels, a
 real camera-like JPEG, distinct per applicant), and submits. While its files are being
-processed it polls their states as the evidence page does (every 1.5 s, counted as file_polls),
-then submits; a submit refused all the same is sent again after 1.5 s (counted as
-submit_waits, not an error), until --file-wait seconds.
+processed it polls their states as the evidence page does (1.5 s apart, growing to 10 s;
+counted as file_polls), then submits; a submit refused all the same is sent again after
+1.5 s (counted as submit_waits, not an error), until --file-wait seconds.
 
 Prints `rush setup ...`, one line per request kind `rush REQUEST count=.. p50_ms=.. p99_ms=..`,
 and `rush total applicants=N completed=.. within_s=.. errors=.. lost_drafts=.. seconds=..
@@ -225,15 +225,17 @@ def rush(browser, number, email, case_id, fields, photos, saves, file_wait, outc
         if response.status != 200 or b'"refused":[]' not in answer.replace(b" ", b""):
             return fail(f"upload {index + 1}", response, answer)
         outcome["photos"] = index + 1
-    deadline = time.monotonic() + file_wait
+    deadline, delay = time.monotonic() + file_wait, 1.5
     while True:
-        # As the evidence page does: poll the files' states (every 1.5 s) until none is busy.
+        # As the evidence page does: poll the files' states (1.5 s apart, growing x1.5 to 10 s)
+        # until none is busy.
         response, data = browser.send("processing", "GET", f"/cases/{case_id}/evidence/processing.json")
         if response.status == 200 and b'"ready":false' in data.replace(b" ", b""):
             if time.monotonic() > deadline:
                 return fail("files", response, data)
             outcome["file_polls"] = outcome.get("file_polls", 0) + 1
-            time.sleep(1.5)
+            time.sleep(delay)
+            delay = min(10.0, delay * 1.5)
             continue
         response, data = browser.send("submit", "POST", f"/cases/{case_id}/submit",
                                       urlencode({"csrf_token": token}), "application/x-www-form-urlencoded")
