@@ -55,7 +55,9 @@ def prepare_photo(path: str, cache_dir: str | None = None, max_px: int = PRINT_M
 
 def _downscaled(image, max_px):
     image.draft("RGB", (max_px, max_px))  # lets libjpeg decode at reduced size: much faster
-    image = ImageOps.exif_transpose(image).convert("RGB")
+    ImageOps.exif_transpose(image, in_place=True)  # in place: a copy of the pixels is 5 ms a photo
+    if image.mode != "RGB":
+        image = image.convert("RGB")
     image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
     return image
 
