@@ -149,12 +149,28 @@ def _selection_page(campaign, values, status=200, errors=(), final=None, reasons
         else:
             final = set(proposal.selected) if proposal and proposal.feasible else set()
     counts = group_counts([c for c in candidates if c.case_id in final], limits)
+    proposed = set(proposal.selected) if proposal else set()
+    shown = shown_candidates(candidates, campaign.selection_quota, final | proposed, bool(values.get("all")))
     return render_template(
-        "results/selection.html", campaign=campaign, results=results, candidates=candidates, limits=limits,
+        "results/selection.html", campaign=campaign, results=results, candidates=candidates, shown=shown,
+        limits=limits, all_rows_url=url_for("results.selection", campaign_id=campaign.id, all=1, **{
+            k: v for k, v in values.items() if k.startswith(("min-", "max-")) or k == "propose"}),
         groups=queries.groups_present(results), values=values, proposal=proposal, final=final,
         reasons=reasons or {i: d.reason or "" for i, d in decisions.items()}, decisions=decisions,
-        errors=errors, counts=counts, dimensions=queries.DIMENSIONS, form=FlaskForm(),
-        proposed=set(proposal.selected) if proposal else set()), status
+        errors=errors, counts=counts, dimensions=queries.DIMENSIONS, form=FlaskForm(), proposed=proposed), status
+
+
+ROWS_PER_SEAT, MIN_ROWS = 3, 100
+
+
+def shown_candidates(candidates, quota, marked, everything=False):
+    """The rows the selection table shows: the first ROWS_PER_SEAT x quota by rank (at least
+    MIN_ROWS) and every proposed or ticked case further down; all with `everything`. A table of
+    5,000 rows was 2.4 MB and a second of rendering, for choices made near the top."""
+    if everything:
+        return candidates
+    first = max(ROWS_PER_SEAT * (quota or 0), MIN_ROWS)
+    return [c for position, c in enumerate(candidates) if position < first or c.case_id in marked]
 
 
 @bp.get("/campaigns/<int:campaign_id>/selection")

@@ -98,3 +98,20 @@ def test_the_proposal_column_reads_ni_ruxuan_in_chinese(app, example):
     db.session.commit()
     html = _page(example)
     assert '<th scope="col">拟入选</th>' in html and "拟分配" not in html
+
+
+def test_a_long_table_shows_the_top_and_every_proposed_or_selected_case(app, example, monkeypatch):
+    from reviewapp.results import routes
+    monkeypatch.setattr(routes, "ROWS_PER_SEAT", 1)
+    monkeypatch.setattr(routes, "MIN_ROWS", 1)
+    a, b, c = (example.cases[k] for k in "ABC")  # ranked C, A, B; C is proposed
+    html = _page(example, "?propose=1&min-province-shanghai=1")  # B (rank 3) proposed instead of C
+    assert f'id="select-{b.id}"' in html and f'id="select-{c.id}"' in html and f'id="select-{a.id}"' not in html
+    assert "Showing 2 of 3 reviewed cases" in html
+    everything = _page(example, "?propose=1&min-province-shanghai=1&all=1")
+    assert all(f'id="select-{case.id}"' in everything for case in (a, b, c)) and "Showing" not in everything
+    link = html.split(">Show all 3<")[0].rsplit('href="', 1)[1].rstrip('"').replace("&amp;", "&")
+    assert sorted(link.split("?")[1].split("&")) == ["all=1", "min-province-shanghai=1", "propose=1"]
+
+    assert _record(example, "C").status_code == 302  # recorded; a later view shows what is selected
+    assert f'id="select-{c.id}"' in _page(example) and f'id="select-{b.id}"' not in _page(example)
