@@ -7,6 +7,7 @@ from ..auth.models import Role
 from ..extensions import db
 from ..input_limits import MAX_PAGE, int_arg
 from ..security import DOWNLOAD_POLICY
+from .audit_actions import action_label
 from .audit_changes import describe as describe_changes
 from .audit_log import AUDIT_PAGE_SIZE, audit_csv, audit_filters, audit_query, date_problems
 
@@ -42,7 +43,7 @@ def audit_log():
     page = int_arg("page", 1, low=1, high=MAX_PAGE)
     entries = db.paginate(audit_query(filters), page=page, per_page=AUDIT_PAGE_SIZE, error_out=False)
     return render_template("ops/audit_log.html", entries=entries, filters=filters, problems=date_problems(filters),
-                           describe_changes=describe_changes)
+                           describe_changes=describe_changes, action_label=action_label)
 
 
 @bp.get("/admin/audit.csv")
