@@ -16,10 +16,10 @@ from ..extensions import db
 from ..jobs import enqueue
 from ..organizations.models import Organization
 from ..publishing.sources import public_url as external_url
-from ..timezones import format_local, zone_label
 from .language import send_in_language
 from .models import GroupMailDelivery, GroupMailing
 from .placeholders import fill, placeholder_problem
+from .reminders import deadline_text
 from .threads import applicant_recipients
 
 JOB_FUNCTION = "reviewapp.messages.group_mail:deliver"
@@ -76,7 +76,7 @@ def values_for(case):
     campaign = case.campaign
     return {"organization": case.organization.name, "case_title": case.title or str(_l("(untitled)")),
             "campaign": campaign.title,
-            "deadline": f"{format_local(campaign.submission_closes, campaign.timezone)} ({zone_label(campaign.timezone)})",
+            "deadline": deadline_text(campaign),
             "link": external_url("cases.show", case_id=case.id)}
 
 

@@ -70,14 +70,20 @@ def remind_drafts(now=None, days=DEFAULT_DAYS):
     return mails, drafts
 
 
+def deadline_text(campaign):
+    """The submission deadline on the campaign's clock, with its zone named, in the current language."""
+    return _("%(time)s (%(zone)s)", time=format_local(campaign.submission_closes, campaign.timezone),
+             zone=zone_label(campaign.timezone))
+
+
 def reminder_body(campaign, cases):
     """The reminder's text in the current (forced) language."""
-    deadline = f"{format_local(campaign.submission_closes, campaign.timezone)} ({zone_label(campaign.timezone)})"
+    deadline = deadline_text(campaign)
     lines = [_("Hello,"), "",
              _("The call “%(campaign)s” closes on %(deadline)s. These cases of yours are still drafts and will not "
                "be considered unless you submit them before then:", campaign=campaign.title, deadline=deadline), ""]
     for case in cases:
-        lines.append(f"- {quoted(case.title) if case.title else _('(untitled)')}: "
-                     f"{external_url('cases.show', case_id=case.id)}")
+        lines.append("- " + _("%(label)s: %(error)s", label=quoted(case.title) if case.title else _("(untitled)"),
+                              error=external_url("cases.show", case_id=case.id)))
     lines += ["", _("If you have decided not to take part, you can delete the draft on the same page.")]
     return "\n".join(lines)
