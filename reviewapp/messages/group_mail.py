@@ -124,7 +124,7 @@ def start_mailing(actor, token, group, texts, expected_organizations):
                           total=len(cases))
     record(actor, "mailing.started", mailing, changes={
         "campaign": group.campaign.id, "state": group.state, "province": group.province,
-        "organizations": summary.organizations, "cases": len(cases), "subject": mailing.subject_zh})
+        "organizations": summary.organizations, "cases": len(cases), "subject_zh": mailing.subject_zh})
     return mailing
 
 

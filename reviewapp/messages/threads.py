@@ -68,7 +68,7 @@ def post_message(actor, case, body):
     message = CaseMessage(case_id=case.id, author_id=actor.id, side=side, body=body)
     db.session.add(message)
     db.session.flush()
-    record(actor, "case.message_posted", case, changes={"message": message.id, "side": side})
+    record(actor, "case.message_posted", case, changes={"message": message.id})
     mark_read(actor, case, message.id)
     if side == APPLICANT:
         _notify_askers(case, earlier)

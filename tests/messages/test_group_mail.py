@@ -8,7 +8,7 @@ from reviewapp.cases.workflow import CaseState
 from reviewapp.extensions import db
 from reviewapp.messages.group_mail import deliver
 from reviewapp.messages.models import GroupMailing, MailTemplate
-from tests.factories import csrf_from, make_campaign, make_user, sign_in_as, submit_form
+from tests.factories import make_campaign, make_user, sign_in_as, submit_form
 from tests.messages.data import outbox
 from tests.recommendation.data import make_case, make_org
 from tests.security.world import csrf_token
@@ -123,3 +123,30 @@ def test_nobody_but_the_administrator_mails_a_group(app, group):
         response = client.post("/messages/group/send", data={"csrf_token": token, "campaign_id": campaign.id, **TEXTS})
         assert response.status_code == 403
     assert outbox() == []
+
+
+def test_a_template_survives_bad_input(app, group):
+    """Bounded by its columns (PostgreSQL refuses what SQLite would store): a subject past 200
+    characters and a name past 120 are refused in their fields, a NUL before any view."""
+    _campaign, admin, _drafts = group
+    long = submit_form(admin, "/messages/templates", {**TEXTS, "name": "名" * 121, "subject_zh": "题" * 201})
+    html = long.get_data(as_text=True)
+    assert long.status_code == 422 and "At most 200 characters." in html and "At most 120 characters." in html
+    nul = submit_form(admin, "/messages/templates", {**TEXTS, "name": "催交\x00"}, headers={"Accept-Language": "zh"})
+    assert nul.status_code == 400 and "控制字符" in nul.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(MailTemplate.id))) == 0
+    fits = submit_form(admin, "/messages/templates", {**TEXTS, "name": "名" * 120, "subject_zh": "题" * 200})
+    assert fits.status_code == 302 and db.session.scalar(db.select(MailTemplate)).subject_zh == "题" * 200
+
+
+def test_two_clicks_at_the_same_instant_send_once(app, group):
+    from tests.races import at_once
+    campaign, admin, _drafts = group
+    form = _hidden(_preview(admin, campaign).get_data(as_text=True))
+    first, second = at_once(lambda: admin.post("/messages/group/send", data=form),
+                            lambda: admin.post("/messages/group/send", data=form))
+    mailing = db.session.scalar(db.select(GroupMailing))
+    assert {first.status_code, second.status_code} == {302}
+    assert first.headers["Location"] == second.headers["Location"] == f"/messages/mailings/{mailing.id}"
+    assert db.session.scalar(db.select(db.func.count(GroupMailing.id))) == 1
+    assert sorted(mail.recipient for mail in outbox()) == ["bj0@example.cn", "bj1@example.cn"]
