@@ -1,5 +1,6 @@
 """Forms of the messages pages: a post on a thread, a mail template, a group mail."""
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
@@ -9,7 +10,7 @@ from ..forms_common import max_length, required
 from ..input_limits import limits_from
 from ..organizations.reference import PROVINCE_CODES, province_label
 from .models import MESSAGE_MAX, MailTemplate
-from .placeholders import PLACEHOLDERS, placeholder_problem
+from .placeholders import PLACEHOLDERS, listed, placeholder_problem
 
 
 class MessageForm(FlaskForm):
@@ -23,7 +24,8 @@ def known_placeholders(form, field):
 
 
 def placeholder_hint():
-    return _l("Placeholders: %(list)s.", list=", ".join("{%s}" % name for name in PLACEHOLDERS))
+    # Lazy as a whole: the list's separator is the reader's language's (、 in Chinese).
+    return LazyString(lambda: str(_l("Placeholders: %(list)s.", list=listed(PLACEHOLDERS))))
 
 
 class _Texts:

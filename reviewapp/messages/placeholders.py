@@ -31,10 +31,10 @@ def placeholder_problem(text):
     unknown = unknown_placeholders(text)
     if not unknown:
         return None
-    return _l("Unknown placeholder %(names)s. Use only %(known)s.", names=_listed(unknown), known=_listed(PLACEHOLDERS))
+    return _l("Unknown placeholder %(names)s. Use only %(known)s.", names=listed(unknown), known=listed(PLACEHOLDERS))
 
 
-def _listed(names):
+def listed(names):
     from ..i18n import current_language
     return ("、" if current_language() == "zh" else ", ").join("{%s}" % name for name in names)
 
