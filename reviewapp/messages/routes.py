@@ -135,6 +135,7 @@ def _group(form):
 
 @bp.get("/group")
 @allow(Role.ADMIN)
+@recent_auth_required  # asked here, before the texts are written, rather than when sending
 def compose():
     campaigns = _campaigns()
     template = db.session.get(MailTemplate, parse_id(request.args.get("template")) or 0)
@@ -145,11 +146,14 @@ def compose():
                            template=template, mailings=mailings, campaigns=campaigns)
 
 
-@bp.post("/group/preview")
+@bp.route("/group/preview", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def preview():
     """What will be sent, to how many (nothing is saved); the confirmation form carries a
-    one-time token so that sending it twice sends once."""
+    one-time token so that sending it twice sends once. Opened by address (coming back from the
+    password confirmation, say) it goes to the group mail page."""
+    if request.method == "GET":
+        return redirect(url_for("messages.compose"))
     campaigns = _campaigns()
     form = GroupForm(campaigns=campaigns)
     if not form.validate_on_submit():

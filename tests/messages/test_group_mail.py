@@ -150,3 +150,18 @@ def test_two_clicks_at_the_same_instant_send_once(app, group):
     assert first.headers["Location"] == second.headers["Location"] == f"/messages/mailings/{mailing.id}"
     assert db.session.scalar(db.select(db.func.count(GroupMailing.id))) == 1
     assert sorted(mail.recipient for mail in outbox()) == ["bj0@example.cn", "bj1@example.cn"]
+
+
+def test_the_password_is_asked_again_before_a_group_mail(app, group):
+    """Irreversible, like announcing results: after REAUTH_MINUTES without the password the group mail
+    page asks for it first, and a send coming back from that confirmation lands on the group mail page."""
+    campaign, admin, _drafts = group
+    form = _hidden(_preview(admin, campaign).get_data(as_text=True))
+    app.config["REAUTH_MINUTES"] = 0
+    with admin.session_transaction() as session:
+        session["confirmed_at"] = 1
+    response = admin.get("/messages/group")
+    assert response.status_code == 302 and "/auth/confirm-password" in response.headers["Location"]
+    sent = admin.post("/messages/group/send", data=form, headers={"Referer": "http://localhost/messages/group/preview"})
+    assert sent.status_code == 302 and "/auth/confirm-password" in sent.headers["Location"] and outbox() == []
+    assert admin.get("/messages/group/preview").headers["Location"].endswith("/messages/group")

@@ -94,3 +94,16 @@ def test_the_recipients_language_is_used_when_recorded(app, closing):
     db.session.commit()
     [mail] = outbox()
     assert mail.subject == "Reminder: your draft is not submitted yet" and "北京时间" not in mail.body
+
+
+def test_two_runs_at_the_same_moment_remind_once(app, closing):
+    """Two crons overlapping: the second waits for the first's lock on the campaign, then finds its rows."""
+    from tests.races import at_once
+
+    def run():
+        with app.app_context():
+            result = remind_drafts(days=3)
+            db.session.commit()
+            return result
+    assert sorted(at_once(run, run)) == [(0, 0), (1, 2)]
+    assert len(outbox()) == 1
