@@ -151,9 +151,9 @@ def compose():
 def preview():
     """What will be sent, to how many (nothing is saved); the confirmation form carries a
     one-time token so that sending it twice sends once. Opened by address (coming back from the
-    password confirmation, say) it goes to the group mail page."""
+    password confirmation, say) it is the group mail page."""
     if request.method == "GET":
-        return redirect(url_for("messages.compose"))
+        return compose()
     campaigns = _campaigns()
     form = GroupForm(campaigns=campaigns)
     if not form.validate_on_submit():
