@@ -8,6 +8,8 @@ from .conflicts.models import ApplicantConflict
 from .experts.models import Bid, Conflict, ExpertProfile
 from .jobs.models import Job
 from .mail.models import OutboxMessage
+from .messages.models import (CaseMessage, DraftReminder, GroupMailDelivery, GroupMailing, MailTemplate,
+                              MessageRead)
 from .organizations.models import Organization
 from .publishing.models import BookBuild, Certificate, PublishedCase
 from .recommendation.models import CaseNote
@@ -19,7 +21,8 @@ from .units.models import RecommendingUnit
 __all__ = ["ActivityLogEntry", "ApplicantConflict", "AuditEntry", "Bid", "Conflict", "ExpertProfile", "ReviewAssignment",
            "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Job", "Organization",
            "OutboxMessage", "RecommendingUnit", "BookBuild", "Certificate", "PublishedCase", "Review", "ReviewDecline", "SelectionDecision", "Theme", "User",
-           "FileTombstone", "CaseNote"]
+           "FileTombstone", "CaseNote", "CaseMessage", "DraftReminder", "GroupMailDelivery", "GroupMailing",
+           "MailTemplate", "MessageRead"]
 
 # Session events that keep Campaign.results_stamp current (the results cache key).
 from .results import freshness  # noqa: E402,F401

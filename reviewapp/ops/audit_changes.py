@@ -28,6 +28,8 @@ FIELD_LABELS = {
     "review_opens": _l("Review opens"), "review_closes": _l("Review closes"),
     "title": _l("Title of the case"), "summary": _l("Summary"), "contact_person": _l("Contact person"),
     "contact_phone": _l("Contact phone"),
+    "message": _l("Message"), "organizations": _l("Organizations"), "subject_zh": _l("Subject (Chinese)"),
+    "subject_en": _l("Subject (English)"),
 }
 ARROW = " → "
 EMPTY = "—"

@@ -56,6 +56,10 @@ NOT_EDIT_FORMS = {
     "results.record": "records the selection",
     "publishing.build": "builds the book", "publishing.announce": "announces the results",
     "publishing.revoke": "revokes a certificate (an empty reason is refused)",
+    # Messages: a post on a case's thread, a new template, a group mail (previewed, then sent).
+    "messages.thread": "posts a message (an empty one is refused)", "messages.templates": "creates a template",
+    "messages.preview": "previews a group mail (saves nothing; its texts are required)",
+    "messages.send": "sends a group mail",
 }
 
 

@@ -86,6 +86,11 @@ def setup(app):
     s.experts = [make_user("expert", email=f"expert{n}@example.cn") for n in (1, 2, 3)]
     s.assignments = [confirm(s.case, s.experts[0]), confirm(s.case, s.experts[1])]
     s.other_assignment = confirm(s.other_case, s.experts[2])
+    # A thread on the case names the organization (reviewapp/messages): the crawler must never meet it.
+    from reviewapp.messages.models import APPLICANT, DEPARTMENT, CaseMessage
+    s.case.first_submitted_at = s.case.submitted_at
+    db.session.add_all([CaseMessage(case=s.case, side=DEPARTMENT, body="请朝阳社体协会补充北京的活动照片。"),
+                        CaseMessage(case=s.case, side=APPLICANT, body=f"{ORG_NAME}已补充。")])
     db.session.commit()
     return s
 

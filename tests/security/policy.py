@@ -196,6 +196,15 @@ POLICY = {
     "reports.campaign": ADMIN_ONLY,
     "reports.statistics_export": ADMIN_ONLY,
     "reports.activities_export": ADMIN_ONLY,
+    # messages: a case's thread (its applicant, its screening unit, the department; never experts,
+    # since a thread names the organization), the administrator's templates and group mail
+    "messages.thread": only(ORG, UNIT, ADMIN, passes={"org_a", "unit_case", "admin"}),
+    "messages.templates": ADMIN_ONLY,
+    "messages.edit_template": ADMIN_ONLY,
+    "messages.compose": ADMIN_ONLY,
+    "messages.preview": ADMIN_ONLY,
+    "messages.send": ADMIN_ONLY,
+    "messages.mailing": ADMIN_ONLY,
 }
 
 # Requests that end the probing principal's session: probed last.

@@ -176,11 +176,23 @@ def _build_world(app):
                               invited_by_id=w.users["admin"].id,
                               expires_at=datetime.now(timezone.utc) + timedelta(days=3))
     db.session.add_all([w.job_a, w.job_b, w.invitation])
+    _mail(w)
     db.session.commit()
     w.reset_token = make_reset_token(w.users["org_a"])
     from reviewapp.review.queries import token_for
     w.review_token = token_for(w.assignment_a)
     return w
+
+
+def _mail(w):
+    """A mail template and a group mail sent to case A's organization (reviewapp/messages)."""
+    from reviewapp.messages.models import GroupMailing, MailTemplate
+    texts = dict(subject_zh="材料补充提醒", subject_en="Please complete your case",
+                 body_zh="{organization}：\n请补充“{case_title}”的材料。", body_en="Dear {organization},\nplease complete it.")
+    w.mail_template = MailTemplate(name="补充材料", **texts)
+    w.mailing = GroupMailing(token="world-mailing-token-0001", campaign_id=w.campaign.id, case_ids=[w.case_a.id],
+                             organizations=1, created_by_id=w.users["admin"].id, **texts)
+    db.session.add_all([w.mail_template, w.mailing])
 
 
 # ---- filling URL arguments ----------------------------------------------------
@@ -228,6 +240,8 @@ FILLERS = {
     "code": lambda w, endpoint: w.certificate_a.code,
     "user_id": lambda w, endpoint: w.users["org_b"].id,
     "invitation_id": lambda w, endpoint: w.invitation.id,
+    "template_id": lambda w, endpoint: w.mail_template.id,
+    "mailing_id": lambda w, endpoint: w.mailing.id,
 }
 
 # Someone else's child object in place of case A's own: 404, except for the principals listed
