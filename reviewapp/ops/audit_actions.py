@@ -86,6 +86,11 @@ ACTION_LABELS = {
     "book.built": _l("Book built"),
     "certificate.revoked": _l("Certificate revoked"),
     "job.queued": _l("Background job queued"),
+    # messages
+    "case.message_posted": _l("Message posted on a case"),
+    "mail_template.created": _l("Mail template created"),
+    "mail_template.changed": _l("Mail template changed"),
+    "mailing.started": _l("Group mail sent"),
 }
 
 
