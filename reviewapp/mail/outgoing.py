@@ -42,8 +42,18 @@ def in_both_languages(text, separator="\n\n----------\n\n"):
     parts = []
     for locale in ("zh", "en"):
         with force_locale(locale):
-            parts.append(text() if callable(text) else str(text))
+            parts.append(str(text() if callable(text) else text))
     return separator.join(parts)
+
+
+def send_in_language(email, locale, subject, body):
+    """Queue a mail in the recipient's recorded `locale`, or in both languages (Chinese first)
+    where none is recorded. `subject` and `body` are functions, called under the language forced."""
+    if locale in ("zh", "en"):
+        with force_locale(locale):
+            send_mail(email, str(subject()), str(body()))
+        return
+    send_mail(email, in_both_languages(subject, separator=" / "), in_both_languages(body))
 
 
 def _deliver(app, message):

@@ -14,9 +14,9 @@ from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
 from ..jobs import enqueue
+from ..mail import send_in_language
 from ..organizations.models import Organization
 from ..publishing.sources import public_url as external_url
-from .language import send_in_language
 from .models import GroupMailDelivery, GroupMailing
 from .placeholders import fill, placeholder_problem
 from .reminders import deadline_text

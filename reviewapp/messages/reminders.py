@@ -17,10 +17,10 @@ from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
 from ..locking import lock_for_write
-from ..quoting import quoted
+from ..mail import send_in_language
 from ..publishing.sources import public_url as external_url
+from ..quoting import quoted
 from ..timezones import format_local, utc_to_local, utcnow, zone_label
-from .language import send_in_language
 from .models import DraftReminder
 from .threads import applicant_recipients
 

@@ -11,9 +11,9 @@ from ..audit import record
 from ..auth.models import Role, User
 from ..cases.models import Case
 from ..extensions import db
-from ..quoting import quoted
+from ..mail import send_in_language
 from ..publishing.sources import public_url as external_url
-from .language import send_in_language
+from ..quoting import quoted
 from .models import APPLICANT, DEPARTMENT, MESSAGE_MAX, UNIT, CaseMessage, MessageRead
 
 

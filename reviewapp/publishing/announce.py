@@ -1,7 +1,6 @@
 """Telling every organization the outcome of its cases, in its own language."""
 from itertools import groupby
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
@@ -10,7 +9,7 @@ from ..auth.models import Role
 from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
-from ..mail import in_both_languages, send_mail
+from ..mail import send_in_language
 from ..organizations.models import Organization
 from .models import Certificate
 from .sources import public_url
@@ -58,17 +57,8 @@ def notify_organizations(campaign):
 
 def send_outcome(email, locale, campaign, organization, items):
     """One outcome mail in `locale`, or in both languages where it is None."""
-    def subject():  # the campaign's title in the language being written
-        return _("Results of “%(campaign)s”", campaign=campaign.title)
-
-    def body():
-        return outcome_body(campaign, organization, items)
-
-    if locale is None:
-        send_mail(email, in_both_languages(subject, separator=" / "), in_both_languages(body))
-        return
-    with force_locale(locale):
-        send_mail(email, subject(), body())
+    send_in_language(email, locale, lambda: _("Results of “%(campaign)s”", campaign=campaign.title),
+                     lambda: outcome_body(campaign, organization, items))
 
 
 def outcome_body(campaign, organization, items):
