@@ -94,6 +94,7 @@ BLUEPRINTS = [
     "publishing.routes",
     "gallery.routes",
     "reports.routes",
+    "units.routes",
 ]
 
 
