@@ -65,11 +65,10 @@ def check_placement(level, parent):
     """Refuse a parent that is not one level up (a county under a city, a city under a province)."""
     wanted = PARENT_LEVEL[level]
     if wanted is None and parent is not None:
-        raise HierarchyError(_l("A %(level)s unit reports to the department: it has no parent unit.",
-                                level=level.label))
+        raise HierarchyError(_l("Provincial and national units report to the department: they have no parent unit."))
     if wanted is not None and (parent is None or parent.level is not wanted):
-        raise HierarchyError(_l("A %(level)s unit reports to a %(parent)s unit.", level=level.label,
-                                parent=wanted.label))
+        raise HierarchyError(_l("A county unit reports to a city unit.") if level is UnitLevel.COUNTY
+                             else _l("A city unit reports to a provincial unit."))
 
 
 def add_local_unit(actor, name_zh, level, parent, name_en=""):

@@ -40,10 +40,10 @@ class UnitLevel(enum.StrEnum):
     @property
     def label(self):
         return {
-            UnitLevel.COUNTY: _l("County"),
-            UnitLevel.CITY: _l("City"),
-            UnitLevel.PROVINCE: _l("Province"),
-            UnitLevel.NATIONAL: _l("National"),
+            UnitLevel.COUNTY: _l("County level"),
+            UnitLevel.CITY: _l("City level"),
+            UnitLevel.PROVINCE: _l("Provincial level"),
+            UnitLevel.NATIONAL: _l("National level"),
         }[self]
 
     @property

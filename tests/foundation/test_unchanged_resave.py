@@ -56,6 +56,7 @@ NOT_EDIT_FORMS = {
     "results.record": "records the selection",
     "publishing.build": "builds the book", "publishing.announce": "announces the results",
     "publishing.revoke": "revokes a certificate (an empty reason is refused)",
+    "units.report": "reports the unit's roll-up up", "units.tree": "adds a city or county unit",
 }
 
 

@@ -196,6 +196,19 @@ POLICY = {
     "reports.campaign": ADMIN_ONLY,
     "reports.statistics_export": ADMIN_ONLY,
     "reports.activities_export": ADMIN_ONLY,
+    # units: a unit's own roll-up (its unit is the user's, so no object in the URL), the department's pages
+    "units.home": only(UNIT),
+    "units.report": only(UNIT),
+    "units.activities_xlsx": only(UNIT),
+    "units.filing_csv": only(UNIT),
+    "units.filing_xlsx": only(UNIT),
+    "units.campaign": ADMIN_ONLY,
+    "units.deadlines": ADMIN_ONLY,
+    "units.campaign_activities_xlsx": ADMIN_ONLY,
+    "units.campaign_filing_csv": ADMIN_ONLY,
+    "units.campaign_filing_xlsx": ADMIN_ONLY,
+    "units.filing_columns": ADMIN_ONLY,
+    "units.tree": ADMIN_ONLY,
 }
 
 # Requests that end the probing principal's session: probed last.
