@@ -6,6 +6,7 @@ unit moves.
 """
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func
+from sqlalchemy.orm import selectinload
 
 from ..audit import record
 from ..extensions import db
@@ -34,7 +35,7 @@ def descendants(unit):
     """Every unit below `unit`, the nearest levels first, then by name."""
     return db.session.scalars(db.select(RecommendingUnit).filter(
         RecommendingUnit.id.in_(subtree_ids(unit.id)), RecommendingUnit.id != unit.id)
-        .order_by(level_order().desc(), RecommendingUnit.name_zh)).all()
+        .options(selectinload(RecommendingUnit.parent)).order_by(level_order().desc(), RecommendingUnit.name_zh)).all()
 
 
 def level_order():

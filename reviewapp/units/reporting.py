@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from ..audit import record
 from ..extensions import db
@@ -112,7 +113,7 @@ def subordinate_units(unit=None):
     if unit is not None:
         return descendants(unit)
     from .hierarchy import level_order
-    return db.session.scalars(db.select(RecommendingUnit).order_by(
+    return db.session.scalars(db.select(RecommendingUnit).options(selectinload(RecommendingUnit.parent)).order_by(
         level_order().desc(), RecommendingUnit.registration_order)).all()
 
 

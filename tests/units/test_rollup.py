@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 
 from reviewapp.units.hierarchy import HierarchyError, add_local_unit, descendants, screening_unit
 from reviewapp.units.models import UnitLevel
+from reviewapp.extensions import db
 from reviewapp.units.rollup import rollup_rows
 from tests.factories import sign_in_as
 from tests.units.data import build_chain
@@ -104,3 +105,37 @@ def test_the_department_adds_a_county_on_the_tree_page(app, login_as):
     assert added.status_code == 302
     assert "襄汾县体育局" in client.get("/units/tree").get_data(as_text=True)
     assert {u.name_zh for u in descendants(d.city)} >= {"襄汾县体育局"}
+
+
+def test_a_provinces_page_costs_the_same_queries_however_many_units_are_below(app):
+    from sqlalchemy import event
+
+    from tests.units.data import _case
+    from tests.factories import make_organization
+
+    d = build_chain()
+    client = sign_in_as(app.test_client(), d.users["province"])
+    client.get("/units/")
+
+    def queries():
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/units/").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    small = queries()
+    for number in range(6):
+        city = add_local_unit(None, f"第{number}市体育局", UnitLevel.CITY, d.province)
+        for county_number in range(3):
+            county = add_local_unit(None, f"第{number}市第{county_number}县体育局", UnitLevel.COUNTY, city)
+            db.session.commit()
+            org = make_organization(name=f"{county.name_zh}协会", province="shanxi",
+                                    email=f"org-{number}-{county_number}@example.cn", unit=county)
+            _case(d.campaign, org, d.province, [f"活动{number}-{county_number}"])
+    db.session.commit()
+    assert queries() == small
+    assert len(rollup_rows(d.campaign, d.province)) == 5 + 18
