@@ -139,3 +139,10 @@ def test_a_provinces_page_costs_the_same_queries_however_many_units_are_below(ap
     db.session.commit()
     assert queries() == small
     assert len(rollup_rows(d.campaign, d.province)) == 5 + 18
+
+
+def test_the_screening_units_table_leaves_out_city_and_county_bureaus(app, login_as):
+    d = build_chain()
+    client, _admin = login_as("admin")
+    html = client.get("/recommendation/units").get_data(as_text=True)
+    assert "Shanxi Sports Bureau" in html and "Linfen Sports Bureau" not in html and "尧都区" not in html
