@@ -28,6 +28,6 @@ class FilingColumnsForm(FlaskForm):
 class LocalUnitForm(FlaskForm):
     name_zh = StringField(_l("Name in Chinese"), validators=[required(), max_length(120)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), max_length(160)])
-    level = SelectField(_l("Level"), choices=[(UnitLevel.CITY.value, UnitLevel.CITY.label),
+    level = SelectField(_l("Unit level"), choices=[(UnitLevel.CITY.value, UnitLevel.CITY.label),
                                               (UnitLevel.COUNTY.value, UnitLevel.COUNTY.label)])
     parent_id = SelectField(_l("Reports to"), coerce=int, choices=[])

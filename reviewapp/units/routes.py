@@ -178,7 +178,7 @@ def tree():
     """Every unit under its parent, and a form to add a city or county bureau."""
     units = db.session.scalars(db.select(RecommendingUnit).order_by(RecommendingUnit.registration_order)).all()
     form = LocalUnitForm() if request.method == "POST" else LocalUnitForm(formdata=None)
-    form.parent_id.choices = [(u.id, f"{u.name} ({u.level.label})") for u in units
+    form.parent_id.choices = [(u.id, f"{u.name} · {u.level.label}") for u in units
                               if u.level in (UnitLevel.PROVINCE, UnitLevel.CITY)]
     if request.method == "POST" and form.validate_on_submit():
         parent = db.session.get(RecommendingUnit, form.parent_id.data)

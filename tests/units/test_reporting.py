@@ -48,7 +48,7 @@ def test_reporting_up_is_logged_and_the_city_sees_who_has_not_reported(app):
     county = sign_in_as(app.test_client(), d.users["county"])
     submit_form(county, "/units/", {}, action="/units/report")
     page = county.get("/units/").get_data(as_text=True)
-    assert "Reported: 2 activity rows forwarded." in page and "with 2 rows" in page
+    assert "Reported: 2 activity rows forwarded." in page and "with 2 rows" in page and "(Beijing time)" in page
     assert '<span class="tag warning">late</span>' in page
     entry = db.session.scalar(db.select(AuditEntry).filter_by(action="units.reported"))
     assert entry.object_id == d.county.id and entry.changes["rows"] == [None, 2]
