@@ -192,6 +192,9 @@ def tree():
             db.session.commit()
             flash(_l("%(unit)s added.", unit=unit.name), "success")
             return redirect(url_for("units.tree"))
-    roots = [u for u in units if u.parent_id is None]
+    children = {}  # built from the one list: no query per unit
+    for unit in sorted(units, key=lambda u: u.name_zh):
+        children.setdefault(unit.parent_id, []).append(unit)
+    children[None] = [u for u in units if u.parent_id is None]
     status = 422 if request.method == "POST" else 200
-    return render_template("units/tree.html", roots=roots, form=form), status
+    return render_template("units/tree.html", children=children, form=form), status
