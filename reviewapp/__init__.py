@@ -95,6 +95,7 @@ BLUEPRINTS = [
     "gallery.routes",
     "reports.routes",
     "messages.routes",
+    "units.routes",
 ]
 
 

@@ -12,6 +12,8 @@ def register_commands(app):
     from .jobs.cli import check_command, recover_command, worker_command
     from .backup.cli import backup_group
     from .storage.cli import storage_group
+    from .units.reminders import remind_units_command
+    app.cli.add_command(remind_units_command)
     for command in (worker_command, recover_command, check_command, backup_group, storage_group):
         app.cli.add_command(command)
 

@@ -213,6 +213,9 @@ def seed_demo():
             case.first_submitted_at, case.submitted_snapshot = case.submitted_at, take_snapshot(case, case.submitted_at)
     db.session.flush()
     seed_review_demo()
+    # After the review demo: the chain's cases stay submitted, waiting for Shanxi's screening.
+    from .units.demo import seed_unit_chain
+    seed_unit_chain(campaign, now, _credit_code, DEMO_PASSWORD)
     return {
         "users": db.session.scalar(db.select(db.func.count(User.id))),
         "organizations": db.session.scalar(db.select(db.func.count(Organization.id))),

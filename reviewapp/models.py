@@ -16,13 +16,15 @@ from .recommendation.models import CaseNote
 from .results.models import SelectionDecision
 from .review.models import Review, ReviewDecline
 from .storage.models import FileTombstone
+from .units.filing import FilingColumn
 from .units.models import RecommendingUnit
+from .units.reporting_models import UnitDeadline, UnitReminder, UnitReport
 
 __all__ = ["ActivityLogEntry", "ApplicantConflict", "AuditEntry", "Bid", "Conflict", "ExpertProfile", "ReviewAssignment",
            "Campaign", "Case", "Evidence", "Criterion", "Invitation", "Job", "Organization",
            "OutboxMessage", "RecommendingUnit", "BookBuild", "Certificate", "PublishedCase", "Review", "ReviewDecline", "SelectionDecision", "Theme", "User",
            "FileTombstone", "CaseNote", "CaseMessage", "DraftReminder", "GroupMailDelivery", "GroupMailing",
-           "MailTemplate", "MessageRead"]
+           "MailTemplate", "MessageRead", "FilingColumn", "UnitDeadline", "UnitReminder", "UnitReport"]
 
 # Session events that keep Campaign.results_stamp current (the results cache key).
 from .results import freshness  # noqa: E402,F401

@@ -10,7 +10,7 @@ from ..auth.models import User
 from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
-from ..units.models import RecommendingUnit
+from ..units.models import RecommendingUnit, UnitKind
 from ..units.registration import creation_order
 
 # States a case reaches only after its unit recommended it: they use the quota.
@@ -39,6 +39,8 @@ def units_table(campaign):
         .outerjoin(users, users.c.unit_id == RecommendingUnit.id)
         .outerjoin(Case, and_(Case.unit_id == RecommendingUnit.id, Case.campaign_id == campaign.id,
                               Case.state != CaseState.DRAFT))
+        # City and county bureaus screen nothing: their organizations' cases are their province's.
+        .filter(RecommendingUnit.kind != UnitKind.LOCAL_BUREAU)
         .group_by(RecommendingUnit.id, users.c.n)
         .order_by(*creation_order())).all()
     return [{"unit": unit, "users": n_users, "registered": n_users > 0,

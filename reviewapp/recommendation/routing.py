@@ -14,9 +14,13 @@ class RoutingError(Exception):
 
 
 def unit_for_organization(organization):
-    """The unit the organization chose, else its province's sports bureau, else None."""
+    """The unit the organization chose, else its province's sports bureau, else None. A city or
+    county bureau screens no cases: its organizations' cases go to the province above it."""
     if organization.unit_id is not None:
-        return organization.unit or db.session.get(RecommendingUnit, organization.unit_id)
+        from ..units.hierarchy import screening_unit
+        unit = screening_unit(organization.unit or db.session.get(RecommendingUnit, organization.unit_id))
+        if unit is not None:
+            return unit
     return db.session.scalar(db.select(RecommendingUnit).filter_by(
         kind=UnitKind.PROVINCIAL_BUREAU, province=organization.province).order_by(
         RecommendingUnit.registration_order))

@@ -52,7 +52,9 @@ def registration_table():
              .group_by(User.unit_id).subquery())
     rows = db.session.execute(
         db.select(RecommendingUnit, func.coalesce(users.c.n, 0))
-        .outerjoin(users, users.c.unit_id == RecommendingUnit.id).order_by(*creation_order())).all()
+        .outerjoin(users, users.c.unit_id == RecommendingUnit.id)
+        # City and county bureaus are not registered in the national system: not in this table.
+        .filter(RecommendingUnit.kind.in_(list(KIND_HEADINGS_ZH))).order_by(*creation_order())).all()
     groups = {kind: KindGroup(kind) for kind in KIND_HEADINGS_ZH}
     for unit, accounts in rows:
         groups[unit.kind].units.append((unit, accounts))

@@ -60,6 +60,7 @@ NOT_EDIT_FORMS = {
     "messages.thread": "posts a message (an empty one is refused)", "messages.templates": "creates a template",
     "messages.preview": "previews a group mail (saves nothing; its texts are required)",
     "messages.send": "sends a group mail",
+    "units.report": "reports the unit's roll-up up", "units.tree": "adds a city or county unit",
 }
 
 

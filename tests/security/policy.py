@@ -205,6 +205,19 @@ POLICY = {
     "messages.preview": ADMIN_ONLY,
     "messages.send": ADMIN_ONLY,
     "messages.mailing": ADMIN_ONLY,
+    # units: a unit's own roll-up (its unit is the user's, so no object in the URL), the department's pages
+    "units.home": only(UNIT),
+    "units.report": only(UNIT),
+    "units.activities_xlsx": only(UNIT),
+    "units.filing_csv": only(UNIT),
+    "units.filing_xlsx": only(UNIT),
+    "units.campaign": ADMIN_ONLY,
+    "units.deadlines": ADMIN_ONLY,
+    "units.campaign_activities_xlsx": ADMIN_ONLY,
+    "units.campaign_filing_csv": ADMIN_ONLY,
+    "units.campaign_filing_xlsx": ADMIN_ONLY,
+    "units.filing_columns": ADMIN_ONLY,
+    "units.tree": ADMIN_ONLY,
 }
 
 # Requests that end the probing principal's session: probed last.
