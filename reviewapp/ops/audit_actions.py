@@ -32,6 +32,10 @@ ACTION_LABELS = {
     "campaign.review_settings": _l("Review settings changed"),
     "campaign.updated": _l("Campaign changed"),
     "units.loaded": _l("Recommending units loaded"),
+    "units.added": _l("City or county unit added"),
+    "units.deadlines": _l("Reporting deadlines per level set"),
+    "units.filing_columns": _l("Platform filing columns changed"),
+    "units.reported": _l("Unit reported its activities up"),
     # cases and their workflow
     "case.created": _l("Case started"),
     "case.saved": _l("Case saved"),
