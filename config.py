@@ -161,6 +161,8 @@ class Config:
 
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
     INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 14)
+    # How long the link that confirms a self-registered account's e-mail address works.
+    EMAIL_CONFIRMATION_MAX_AGE_DAYS = _env_int("EMAIL_CONFIRMATION_MAX_AGE_DAYS", 7)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -49,14 +49,29 @@ def identity_of(case):
     organization = case.organization
     short_names = tuple(line.strip() for line in (organization.short_names or "").splitlines() if line.strip())
     unit = case.unit or organization.unit
+    contact = case.contact_person.strip() or organization.contact_person
+    people = organization_people(organization)
     return Identity(
         organization=organization.name, short_names=short_names, province=organization.province or "",
         credit_code=organization.credit_code or "",
         unit_names=tuple(name for name in ((unit.name_zh, unit.name_en) if unit else ()) if name),
-        contact_person=case.contact_person.strip() or organization.contact_person,
-        phones=tuple(p for p in (organization.mobile, case.contact_phone) if p),
-        emails=tuple(e for e in (organization.email,) if e),
+        contact_person=contact,
+        people=tuple(sorted({p.name.strip() for p in people if p.name.strip() and p.name.strip() != contact})),
+        phones=tuple(dict.fromkeys(p for p in (organization.mobile, case.contact_phone, *(u.phone for u in people))
+                                   if p)),
+        emails=tuple(dict.fromkeys(e.lower() for e in (organization.email, *(u.email for u in people)) if e)),
         websites=tuple(w for w in (organization.website,) if w))
+
+
+def organization_people(organization):
+    """The organization's users, and those removed from it (they wrote its evidence too)."""
+    from ..audit import AuditEntry
+    from ..auth.models import User
+    from ..extensions import db
+    removed = [(entry.changes or {}).get("user") for entry in db.session.scalars(db.select(AuditEntry).filter_by(
+        action="organization.colleague_removed", object_type="Organization", object_id=organization.id))]
+    return db.session.scalars(db.select(User).filter(
+        (User.organization_id == organization.id) | User.id.in_([i for i in removed if i])).order_by(User.id)).all()
 
 
 def _mentions(text, identity, extra_person=None):
@@ -136,6 +151,7 @@ def blind_captions(case):
 SOURCE_LABELS = {"caption": _l("caption"), "file_name": _l("file name"), "text": _l("document text"),
                  "link": _l("link")}
 FIELD_LABELS = {"organization": _l("organization name"), "contact_person": _l("contact person"),
+                "colleague": _l("a colleague's name"),
                 "phone": _l("phone number"), "email": _l("e-mail address"), "website": _l("web address"),
                 "credit_code": _l("credit code"), "unit": _l("recommending unit"),
                 "region": _l("your province, city or district")}
@@ -149,4 +165,5 @@ def redactor_of(case):
     unit = case.unit or organization.unit
     terms = [unit.name_zh, unit.name_en] if unit is not None else []
     terms += [organization.contact_person, organization.credit_code, organization.email]
+    terms += [person.email for person in organization_people(organization)]
     return redactor_for(identity_of(case), tuple(t for t in terms if t and len(t.strip()) >= 2))
