@@ -67,7 +67,7 @@ def test_registration_by_keyboard(page, live_app):
     tab_to(page, "main button[type=submit]", limit=3)
     page.keyboard.press("Enter")
     expect(flash(page)).to_contain_text(t("Your e-mail address is confirmed. Sign in with it and your password."))
-    skip_to_content(page)
+    expect(page.locator(":focus")).to_have_id("main")      # a page with a message starts at <main>
     tab_to(page, "#email", limit=3)
     page.keyboard.type("taiji@xicheng.org.cn")
     tab_to(page, "#password", limit=2)
