@@ -50,6 +50,7 @@ def identity_of(case):
     short_names = tuple(line.strip() for line in (organization.short_names or "").splitlines() if line.strip())
     unit = case.unit or organization.unit
     contact = case.contact_person.strip() or organization.contact_person
+    from ..organizations.people import organization_people
     people = organization_people(organization)
     return Identity(
         organization=organization.name, short_names=short_names, province=organization.province or "",
@@ -61,17 +62,6 @@ def identity_of(case):
                                    if p)),
         emails=tuple(dict.fromkeys(e.lower() for e in (organization.email, *(u.email for u in people)) if e)),
         websites=tuple(w for w in (organization.website,) if w))
-
-
-def organization_people(organization):
-    """The organization's users, and those removed from it (they wrote its evidence too)."""
-    from ..audit import AuditEntry
-    from ..auth.models import User
-    from ..extensions import db
-    removed = [(entry.changes or {}).get("user") for entry in db.session.scalars(db.select(AuditEntry).filter_by(
-        action="organization.colleague_removed", object_type="Organization", object_id=organization.id))]
-    return db.session.scalars(db.select(User).filter(
-        (User.organization_id == organization.id) | User.id.in_([i for i in removed if i])).order_by(User.id)).all()
 
 
 def _mentions(text, identity, extra_person=None):
@@ -165,5 +155,6 @@ def redactor_of(case):
     unit = case.unit or organization.unit
     terms = [unit.name_zh, unit.name_en] if unit is not None else []
     terms += [organization.contact_person, organization.credit_code, organization.email]
+    from ..organizations.people import organization_people
     terms += [person.email for person in organization_people(organization)]
     return redactor_for(identity_of(case), tuple(t for t in terms if t and len(t.strip()) >= 2))

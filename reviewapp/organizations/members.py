@@ -16,6 +16,7 @@ from ..locking import lock_for_write
 from ..mail import in_both_languages, send_mail
 from ..security import external_url
 from ..timezones import utcnow
+from . import people
 
 
 def is_owner(user):
@@ -132,6 +133,7 @@ def join_with_existing_account(invitation, user):
 
 
 def _joined(user, invitation):
+    people.forget()
     record(user, "invitation.accepted", invitation, changes={"organization": invitation.organization_id})
     record(user, "organization.colleague_joined", invitation.organization, changes={"user": user.id})
 
@@ -153,6 +155,7 @@ def remove_colleague(actor, member):
     member.organization, member.organization_owner = None, False
     member.rotate_session()
     db.session.flush()
+    people.forget()
     record(actor, "organization.colleague_removed", organization, changes={"user": member.id,
                                                                           "email": member.email})
     send_mail(member.email, in_both_languages(_l("You no longer work for %(organization)s here",

@@ -4,7 +4,7 @@ from reviewapp.auth.models import Role, User
 from reviewapp.cases import evidence as store
 from reviewapp.cases.checks import narrative_mentions
 from reviewapp.extensions import db
-from tests.factories import jpeg_bytes
+from tests.factories import jpeg_bytes, sign_in_as
 
 from .conftest import token
 from .test_blind_crawler import _leaks, crawl
@@ -35,6 +35,8 @@ def test_the_applicant_is_told_of_each_colleague_named(app, setup):
     assert ("colleague", "赵敏") in found and ("colleague", "孙磊") in found
     assert ("email", "zhao.min@163.com") in found and ("email", "sun.lei@qq.com") in found
     assert any(field == "phone" and "1111" in matched for field, matched in found)
+    page = sign_in_as(app.test_client(), setup.org_user).get(f"/cases/{setup.case.id}/blind-check")
+    assert page.status_code == 200 and "a colleague's name" in page.get_data(as_text=True)
     photo = setup.case.evidence[-1]
     assert {(f["source"], f["field"]) for f in photo.identity_flags} >= {("caption", "colleague"),
                                                                           ("file_name", "colleague")}
