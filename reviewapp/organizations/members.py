@@ -138,6 +138,14 @@ def _joined(user, invitation):
     record(user, "organization.colleague_joined", invitation.organization, changes={"user": user.id})
 
 
+def _lock(actor, member):
+    """Decided under the locks of the organization and both people, read again: an ownership handed
+    over in another tab at the same moment is seen (the former owner then removes nobody)."""
+    if actor.organization is None:
+        raise AccountError(_l("Only the owner of the organization may do this."))
+    lock_for_write(actor.organization, *({actor.id: actor, member.id: member}.values()))
+
+
 def _colleague_of(organization, member):
     if member.organization_id != organization.id:
         raise AccountError(_l("This person is not a colleague."))
@@ -147,8 +155,8 @@ def remove_colleague(actor, member):
     """`member` leaves the organization: from the next request on they see none of its cases,
     and every session of theirs ends. An owner is never removed (the organization would have
     none): hand the ownership on first."""
+    _lock(actor, member)
     organization = _require_owner(actor)
-    lock_for_write(organization, member)
     _colleague_of(organization, member)
     if member.organization_owner:
         raise AccountError(_l("The owner cannot be removed. Hand the ownership to a colleague first."))
@@ -169,8 +177,8 @@ def remove_colleague(actor, member):
 
 def hand_ownership(actor, member):
     """`member` becomes the owner and `actor` an ordinary colleague."""
+    _lock(actor, member)
     organization = _require_owner(actor)
-    lock_for_write(organization, actor, member)
     _colleague_of(organization, member)
     if member.id == actor.id or member.organization_owner:
         raise AccountError(_l("This person is already the owner."))
