@@ -175,6 +175,21 @@ def remove_colleague(actor, member):
                   organization=organization.name)))
 
 
+def leave(user):
+    """A colleague who is not the owner leaves the organization on their own; they stay signed in,
+    with no organization's cases (as a removed colleague, see remove_colleague)."""
+    organization = user.organization
+    if organization is None:
+        raise AccountError(_l("Your account does not work for an organization."))
+    lock_for_write(organization, user)
+    if user.organization_owner:
+        raise AccountError(_l("The owner cannot leave. Hand the ownership to a colleague first."))
+    user.organization = None
+    db.session.flush()
+    people.forget()
+    record(user, people.LEFT, organization, changes={"user": user.id, "email": user.email})
+
+
 def hand_ownership(actor, member):
     """`member` becomes the owner and `actor` an ordinary colleague."""
     _lock(actor, member)

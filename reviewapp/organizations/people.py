@@ -1,5 +1,5 @@
-"""Everyone who works or worked for an organization: its users now, and those removed from it
-(they wrote its evidence too). The blind check treats all their names, e-mails and telephones as
+"""Everyone who works or worked for an organization: its users now, and those removed from it or
+who left it (they wrote its evidence too). The blind check treats all their names, e-mails and telephones as
 identifying (cases/checks.identity_of).
 
 Read once per organization per request: the experts' pool list builds the blind text of every
@@ -12,6 +12,7 @@ from ..auth.models import User
 from ..extensions import db
 
 REMOVED = "organization.colleague_removed"
+LEFT = "organization.colleague_left"
 
 
 def _cache():
@@ -30,7 +31,7 @@ def _load(organization_ids):
     if not ids:
         return out
     removed = [(entry.object_id, (entry.changes or {}).get("user")) for entry in db.session.scalars(
-        db.select(AuditEntry).filter(AuditEntry.action == REMOVED, AuditEntry.object_type == "Organization",
+        db.select(AuditEntry).filter(AuditEntry.action.in_((REMOVED, LEFT)), AuditEntry.object_type == "Organization",
                                      AuditEntry.object_id.in_(ids)))]
     removed_ids = {user_id for _org, user_id in removed if user_id}
     users = {user.id: user for user in db.session.scalars(db.select(User).filter(

@@ -104,6 +104,23 @@ def remove(member_id):
                  _l("The colleague is removed: they no longer see the organization's cases."))
 
 
+@bp.post("/leave")
+@allow(Role.ORGANIZATION)
+def leave():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    name = current_user.organization.name if current_user.organization else ""
+    try:
+        members.leave(current_user._get_current_object())
+    except AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".colleagues"))
+    db.session.commit()
+    flash(_l("You have left %(organization)s; you no longer see its cases.", organization=name), "success")
+    return redirect(url_for("dashboard.index"))
+
+
 @bp.post("/colleagues/<int:member_id>/owner")
 @allow(Role.ORGANIZATION, check=colleague)
 @owner_only

@@ -32,6 +32,7 @@ NOT_EDIT_FORMS = {
     "auth.confirm_email": "confirms an e-mail address", "auth.join_organization": "joins an organization",
     "organizations.invite": "invites a colleague", "organizations.revoke_invitation": "revokes an invitation",
     "organizations.remove": "removes a colleague", "organizations.make_owner": "hands over the ownership",
+    "organizations.leave": "leaves the organization",
     # Creating new rows.
     "campaigns.create": "creates a campaign", "experts.new": "creates an expert",
     "experts.import_list": "imports a spreadsheet", "experts.conflicts": "declares a new conflict",

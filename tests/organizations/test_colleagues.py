@@ -216,3 +216,15 @@ def test_two_colleagues_editing_one_case_get_the_two_tab_conflict(app, owner, ow
     again = _edit_form(colleague_client, draft, title="同事的标题", organization_text="同事写的一大段介绍")
     assert colleague_client.post(f"/cases/{draft.id}/autosave", data=again).json["ok"]
     assert reload(Case, draft.id).organization_text == "同事写的一大段介绍"
+
+
+def test_a_colleague_leaves_on_their_own_and_the_owner_cannot(app, owner, owner_client, draft):
+    colleague = make_colleague(owner)
+    client = sign_in_as(app.test_client(), colleague)
+    page = post(client, "/organization/leave", follow_redirects=True).get_data(as_text=True)
+    assert "You have left 北京市朝阳区社会体育指导员协会" in page and "does not work for an organization" in page
+    assert client.get(f"/cases/{draft.id}/edit").status_code == 404
+    assert "li.na@example.cn" not in owner_client.get(COLLEAGUES).get_data(as_text=True)
+    assert "organization.colleague_left" in actions()
+    page = post(owner_client, "/organization/leave", follow_redirects=True).get_data(as_text=True)
+    assert "The owner cannot leave" in page and reload(User, owner.id).organization_id == owner.organization_id

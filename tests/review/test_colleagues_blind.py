@@ -10,7 +10,7 @@ from .conftest import token
 from .test_blind_crawler import _leaks, crawl
 
 COLLEAGUE = {"name": "赵敏", "email": "zhao.min@163.com", "phone": "139-1111-2222"}
-NEEDLES = ["赵敏", "zhao.min@163.com", "13911112222", "139-1111-2222", "孙磊", "sun.lei@qq.com"]
+NEEDLES = ["赵敏", "zhao.min@163.com", "13911112222", "139-1111-2222", "孙磊", "sun.lei@qq.com", "钱立", "qian.li@126.com"]
 
 
 def _add_colleagues(setup):
@@ -20,10 +20,14 @@ def _add_colleagues(setup):
     former = User(email="sun.lei@qq.com", name="孙磊", role=Role.ORGANIZATION, organization_id=setup.organization.id)
     db.session.add_all([colleague, former])
     db.session.commit()
-    from reviewapp.organizations.members import remove_colleague
+    from reviewapp.organizations.members import leave, remove_colleague
     remove_colleague(setup.org_user, former)
+    left = User(email="qian.li@126.com", name="钱立", role=Role.ORGANIZATION, organization_id=setup.organization.id)
+    db.session.add(left)
+    db.session.flush()
+    leave(left)
     case = setup.case
-    case.organization_text += "项目由赵敏（zhao.min@163.com，电话139-1111-2222）统筹，孙磊（sun.lei@qq.com）协助。"
+    case.organization_text += "项目由赵敏（zhao.min@163.com，电话139-1111-2222）统筹，孙磊（sun.lei@qq.com）协助，钱立（qian.li@126.com）记录。"
     case.innovation_text += "Contact 赵敏 at zhao.min@163.com or 13911112222."
     store.add_file(None, case, jpeg_bytes(color=(10, 200, 10)), "赵敏拍摄.jpg", "赵敏带队晨练")
     db.session.commit()
@@ -32,7 +36,7 @@ def _add_colleagues(setup):
 def test_the_applicant_is_told_of_each_colleague_named(app, setup):
     _add_colleagues(setup)
     found = {(m.field, m.matched) for _label, mentions in narrative_mentions(setup.case) for m in mentions}
-    assert ("colleague", "赵敏") in found and ("colleague", "孙磊") in found
+    assert {("colleague", "赵敏"), ("colleague", "孙磊"), ("colleague", "钱立")} <= found
     assert ("email", "zhao.min@163.com") in found and ("email", "sun.lei@qq.com") in found
     assert any(field == "phone" and "1111" in matched for field, matched in found)
     page = sign_in_as(app.test_client(), setup.org_user).get(f"/cases/{setup.case.id}/blind-check")

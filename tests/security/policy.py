@@ -80,6 +80,7 @@ POLICY = {
     "organizations.revoke_invitation": only(ORG, passes={"org_a"}),
     "organizations.remove": only(ORG, passes={"org_a"}),
     "organizations.make_owner": only(ORG, passes={"org_a"}),
+    "organizations.leave": only(ORG),          # refused to the owners (both principals are)
     "campaigns.show": PUBLIC,
     # administration
     "campaigns.index": ADMIN_ONLY,
