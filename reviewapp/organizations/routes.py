@@ -1,7 +1,7 @@
 """The page "Colleagues": an organization's users and pending invitations, and what its owner does there."""
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -10,7 +10,7 @@ from ..access import allow
 from ..auth.models import Invitation, Role, User
 from ..auth.operations import AccountError
 from ..auth.sessions import recent_auth_required
-from ..extensions import db
+from ..extensions import db, limiter
 from . import members
 from .forms import ColleagueInvitationForm
 
@@ -55,9 +55,15 @@ def colleagues():
     return _page()
 
 
+def _invitation_limit():
+    return current_app.config["COLLEAGUE_INVITATION_RATE_LIMIT"]
+
+
 @bp.post("/colleagues/invite")
 @allow(Role.ORGANIZATION)
 @owner_only
+@limiter.limit(_invitation_limit, key_func=lambda: f"colleague-invitations:{current_user.id}",
+               deduct_when=lambda response: g.get("invitation_sent"))
 def invite():
     form = ColleagueInvitationForm()
     if not form.validate_on_submit():
@@ -69,6 +75,7 @@ def invite():
         getattr(form, error.field or "email").errors.append(error.message)
         return _page(form, status=422)
     db.session.commit()
+    g.invitation_sent = True  # only sent invitations count against the owner's limit
     flash(_l("The invitation is sent to %(email)s.", email=form.email.data.strip()), "success")
     return redirect(url_for(".colleagues"))
 

@@ -228,3 +228,13 @@ def test_a_colleague_leaves_on_their_own_and_the_owner_cannot(app, owner, owner_
     assert "organization.colleague_left" in actions()
     page = post(owner_client, "/organization/leave", follow_redirects=True).get_data(as_text=True)
     assert "The owner cannot leave" in page and reload(User, owner.id).organization_id == owner.organization_id
+
+
+def test_an_owner_sends_a_limited_number_of_invitations(app, owner_client):
+    from reviewapp.extensions import limiter
+    app.config["COLLEAGUE_INVITATION_RATE_LIMIT"] = "2 per day"
+    limiter.reset()
+    assert invite(owner_client, email="not-an-address").status_code == 400     # a typo does not count
+    answers = [invite(owner_client, email=f"c{n}@example.cn").status_code for n in range(3)]
+    assert answers == [200, 200, 429]
+    assert db.session.scalar(db.select(db.func.count(OutboxMessage.id))) == 2
