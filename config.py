@@ -135,6 +135,9 @@ class Config:
 
     # Registrations per client address (counted when a complete form is sent).
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per hour")
+    # Colleague invitations an organization's owner may send (each mails an address of their
+    # choice: anyone may register an organization, so this keeps it from relaying mail).
+    COLLEAGUE_INVITATION_RATE_LIMIT = os.environ.get("COLLEAGUE_INVITATION_RATE_LIMIT", "20 per day")
     # Per e-mail address, whatever the client address: after ACCOUNT_LOCK_THRESHOLD failed
     # sign-ins in a row the address is locked for ACCOUNT_LOCK_MINUTES, doubling with each
     # further failure up to ACCOUNT_LOCK_MAX_MINUTES; the owner is mailed once per lock.
@@ -161,6 +164,8 @@ class Config:
 
     PASSWORD_RESET_MAX_AGE = _env_int("PASSWORD_RESET_MAX_AGE", 3600)
     INVITATION_MAX_AGE_DAYS = _env_int("INVITATION_MAX_AGE_DAYS", 14)
+    # How long the link that confirms a self-registered account's e-mail address works.
+    EMAIL_CONFIRMATION_MAX_AGE_DAYS = _env_int("EMAIL_CONFIRMATION_MAX_AGE_DAYS", 7)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -80,6 +80,7 @@ BLUEPRINTS = [
     "dashboard.routes",
     "auth.routes",
     "accounts.routes",
+    "organizations.routes",
     "campaigns.routes",
     "admin.routes",
     "recommendation.routes",

@@ -194,7 +194,7 @@ def seed_demo():
                                credit_code=_credit_code(index), contact_person=contact,
                                mobile=mobile, email=email, unit=unit)
             db.session.add(org)
-            _user(email, contact, Role.ORGANIZATION, organization=org)
+            _user(email, contact, Role.ORGANIZATION, organization=org, organization_owner=True)
         organizations.append(org)
     db.session.flush()
 

@@ -47,7 +47,7 @@ def make_organization(name="北京市示例体育协会", province="beijing", em
     organization = Organization(name=name, org_type="sports_association", province=province,
                                 credit_code=credit_code, contact_person="王丽", mobile="13800138000",
                                 email=email, **extra)
-    user = User(email=email, name="王丽", role=Role.ORGANIZATION, organization=organization)
+    user = User(email=email, name="王丽", role=Role.ORGANIZATION, organization=organization, organization_owner=True)
     user.set_password(PASSWORD)
     db.session.add_all([organization, user])
     db.session.commit()

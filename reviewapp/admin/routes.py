@@ -82,7 +82,9 @@ def invitations():
             db.session.commit()
             flash(_l("Invitation sent to %(email)s.", email=form.email.data), "success")
             return redirect(url_for("admin.invitations"))
-    rows = db.session.scalars(db.select(Invitation).order_by(Invitation.created_at.desc())).all()
+    # Colleague invitations are the organizations' own (their page "Colleagues").
+    rows = db.session.scalars(db.select(Invitation).filter(Invitation.organization_id.is_(None))
+                              .order_by(Invitation.created_at.desc())).all()
     return render_template("admin/invitations.html", form=form, invitations=rows)
 
 

@@ -82,9 +82,15 @@ class User(UserMixin, db.Model):
     # Rotated at sign-out and password change: every cookie that carries the
     # old value stops working, on every device.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
-    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    # The owner invites and removes colleagues and may hand the ownership on; the person who
+    # registered the organization is its first owner (reviewapp/organizations/members.py).
+    organization_owner: Mapped[bool] = mapped_column(Boolean, default=False)
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("recommending_units.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Null until a self-registered account opens the link mailed to it: until then it cannot sign
+    # in. Every other account starts confirmed (an invitation link or the CLI proved the address).
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization = relationship("Organization", back_populates="users")
@@ -126,7 +132,8 @@ class User(UserMixin, db.Model):
 
 
 class Invitation(db.Model):
-    """An e-mailed link that lets an expert or unit user create their account."""
+    """An e-mailed link that lets an expert or unit user create their account, or a colleague
+    join an organization."""
 
     __tablename__ = "invitations"
 
@@ -135,6 +142,8 @@ class Invitation(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[Role] = mapped_column(enum_column_type(Role))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("recommending_units.id"))
+    # Set for an owner's invitation of a colleague into their organization.
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     # Only a hash is stored, so a database leak does not hand out accounts.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -145,6 +154,7 @@ class Invitation(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit = relationship("RecommendingUnit")
+    organization = relationship("Organization")
     invited_by = relationship("User", foreign_keys=[invited_by_id])
 
     @property

@@ -18,7 +18,8 @@ from ..security import external_url
 from ..timezones import utcnow
 from . import sessions, throttle
 from .models import Invitation, Role, SignInEvent, User, verify_dummy_password
-from .tokens import hash_token, make_reset_token, new_invitation_token, read_reset_token
+from .tokens import (hash_token, make_confirmation_token, make_reset_token, new_invitation_token,
+                     read_confirmation_token, read_reset_token)
 
 
 class AccountError(Exception):
@@ -41,6 +42,8 @@ class Attempt:
     when the address is locked and the password was not even checked."""
     user: User | None = None
     locked_until: datetime | None = None
+    # The password was right but the address is not confirmed yet: no sign-in.
+    unconfirmed: User | None = None
 
 
 def authenticate(email, password):
@@ -54,7 +57,9 @@ def authenticate(email, password):
     if user is None or not user.active:
         verify_dummy_password(password)
         return Attempt()
-    return Attempt(user=user) if user.check_password(password) else Attempt()
+    if not user.check_password(password):
+        return Attempt()
+    return Attempt(user=user) if user.email_confirmed_at is not None else Attempt(unconfirmed=user)
 
 
 def note_failed_sign_in(email):
@@ -116,18 +121,25 @@ def sign_out(user):
 
 
 def register_organization(data):
-    """Create an organization and its first user from registration data. For an e-mail that
-    already has an account, nothing is created and its owner is mailed instead (None): the page
-    must not tell a stranger which addresses have accounts."""
+    """Create an organization and its first user (its owner) from registration data; the account
+    is usable once its owner opens the link mailed to the address. For an e-mail that already has
+    an account, nothing is created and its owner is mailed instead (None): the page that follows
+    is the same ("check your inbox"), so it does not tell a stranger which addresses have accounts."""
     email = data["email"].strip().lower()
     code = credit_code.normalize(data["credit_code"])
-    if db.session.scalar(db.select(Organization.id).filter_by(credit_code=code)):
+    existing = find_user(email)
+    taken = db.session.scalar(db.select(Organization).filter_by(credit_code=code))
+    # The same person registering again before confirming (the first mail was lost) gets a new link.
+    again = existing is not None and existing.email_confirmed_at is None
+    if taken is not None and not (again and existing.organization_id == taken.id):
         raise AccountError(_l("An organization with this credit code is already registered."),
                            field="credit_code")
-    existing = find_user(email)
     if existing is not None:
         verify_dummy_password(data["password"])  # as long as hashing a new account's password
-        _tell_owner_of_registration(existing)
+        if again:
+            send_confirmation(existing)
+        else:
+            _tell_owner_of_registration(existing)
         return None
     organization = Organization(
         name=data["name"].strip(), short_names=(data.get("short_names") or "").strip() or None,
@@ -136,13 +148,51 @@ def register_organization(data):
         email=email, unit_id=data.get("unit_id") or None,
     )
     user = User(email=email, name=data["contact_person"].strip(), role=Role.ORGANIZATION,
-                organization=organization, locale=data.get("locale"))
+                organization=organization, organization_owner=True, locale=data.get("locale"))
     user.set_password(data["password"])
     db.session.add_all([organization, user])
     db.session.flush()
+    user.email_confirmed_at = None  # after the insert: a None given to the constructor lets the default fire
     record(user, "organization.registered", organization,
            changes={"name": organization.name, "credit_code": code})
+    send_confirmation(user)
     return user
+
+
+def send_confirmation(user):
+    """Mail the link that makes a self-registered account usable (both languages: the
+    registration form's language is a guess)."""
+    link = external_url("auth.confirm_email", token=make_confirmation_token(user))
+    send_mail(user.email, in_both_languages(_l("Confirm your e-mail address"), " / "), in_both_languages(_l(
+        "Hello %(name)s,\n\nThank you for registering %(organization)s for the excellent case collection. "
+        "Open this link to confirm your e-mail address; your account can be used after that "
+        "(the link is valid for %(days)d days):\n%(link)s\n\nIf you did not register, ignore this "
+        "message: without the link no account is opened.",
+        name=user.name, organization=user.organization.name if user.organization else "",
+        days=current_app.config["EMAIL_CONFIRMATION_MAX_AGE_DAYS"], link=link)))
+    record(None, "auth.confirmation_sent", user)
+
+
+def user_for_confirmation_token(token):
+    """The account a confirmation link names (confirmed already or not), or None."""
+    data = read_confirmation_token(token)
+    if data is None:
+        return None
+    user = db.session.get(User, data[0])
+    if user is None or not user.active or user.email != data[1]:
+        return None
+    return user
+
+
+def confirm_email(user):
+    """The owner of the address opened its link: the account can sign in. True when this
+    confirmed it, False when it was confirmed already (a second click)."""
+    lock_for_write(user)
+    if user.email_confirmed_at is not None:
+        return False
+    user.email_confirmed_at = utcnow()
+    record(user, "auth.email_confirmed", user)
+    return True
 
 
 def _tell_owner_of_registration(user):
@@ -182,6 +232,8 @@ def user_for_reset_token(token):
 
 def reset_password(user, password):
     user.set_password(password)
+    if user.email_confirmed_at is None:  # the reset link proved the address as well
+        user.email_confirmed_at = utcnow()
     user.rotate_session()
     throttle.clear(user.email)  # the owner proved the address is theirs: no more waiting
     record(user, "auth.password_reset", user)
@@ -214,8 +266,8 @@ def invite(actor, email, name, role, unit=None):
         raise AccountError(_l("An account with this e-mail already exists."), field="email")
     now = utcnow()
     for earlier in db.session.scalars(db.select(Invitation).filter(
-            Invitation.email == email, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
-            Invitation.expires_at > now)):
+            Invitation.email == email, Invitation.organization_id.is_(None), Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None), Invitation.expires_at > now)):
         earlier.revoked_at = now
         record(actor, "invitation.replaced", earlier)
     token, token_hash = new_invitation_token()

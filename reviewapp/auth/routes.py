@@ -1,9 +1,10 @@
 """Sign-in and sign-out, self-registration, password reset, invitations, language."""
 import math
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from ..access import allow, public
 from ..extensions import db, limiter
@@ -11,7 +12,9 @@ from ..i18n import current_language
 from ..security import safe_next_path
 from ..units.models import RecommendingUnit
 from ..timezones import utcnow
+from ..organizations import members
 from . import operations, sessions, throttle
+from .models import Role
 from .forms import (AcceptInvitationForm, ConfirmPasswordForm, ForgotPasswordForm, RegistrationForm,
                     ResetPasswordForm, SignInForm)
 
@@ -46,6 +49,13 @@ def sign_in():
         attempt = operations.authenticate(form.email.data, form.password.data)
         if attempt.locked_until is not None:
             form.password.errors.append(_locked_message(attempt.locked_until))
+        elif attempt.unconfirmed is not None:
+            # Only someone who knows the password learns that the address awaits confirmation.
+            operations.send_confirmation(attempt.unconfirmed)
+            db.session.commit()
+            form.email.errors.append(_l(
+                "This e-mail address is not confirmed yet. We have sent the confirmation link to it again: "
+                "open it, then sign in."))
         elif attempt.user is None:
             operations.note_failed_sign_in(form.email.data)
             db.session.commit()
@@ -107,20 +117,44 @@ def register():
         g.registering = True  # a complete form counts against the address; typos do not
         data = dict(form.data, locale=current_language())
         try:
-            user = operations.register_organization(data)
+            operations.register_organization(data)
         except operations.AccountError as error:
             getattr(form, error.field).errors.append(error.message)
         else:
-            if user is None:  # the address has an account: its owner was mailed
-                db.session.commit()
-                flash(_l("We have sent a message to %(email)s with the next step. Please check your mailbox.",
-                         email=form.email.data), "info")
-                return redirect(url_for("auth.sign_in"))
-            operations.sign_in(user)
+            # A new address and one that has an account see the same page (the owner of an
+            # existing account was mailed instead): nobody learns here which addresses have one.
             db.session.commit()
-            flash(_l("Welcome! Your organization is registered."), "success")
-            return redirect(url_for("dashboard.index"))
+            session["registered_email"] = form.email.data.strip()
+            return redirect(url_for("auth.registration_sent"))
     return render_template("auth/register.html", form=form)
+
+
+@bp.get("/register/sent")
+@public
+def registration_sent():
+    """"Check your inbox", after every complete registration form."""
+    return render_template("auth/registration_sent.html", email=session.get("registered_email"),
+                           days=current_app.config["EMAIL_CONFIRMATION_MAX_AGE_DAYS"])
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm_email(token):
+    """The link of the confirmation mail. Opening it shows a button: a mail scanner that follows
+    links does not confirm an address by itself."""
+    user = operations.user_for_confirmation_token(token)
+    if user is None:
+        flash(_l("This confirmation link is invalid or expired. Sign in with your e-mail address and "
+                 "password to be sent a new one."), "error")
+        return redirect(url_for("auth.sign_in"))
+    form = FlaskForm()
+    if request.method == "POST" and form.validate_on_submit():
+        confirmed = operations.confirm_email(user)
+        db.session.commit()
+        flash(_l("Your e-mail address is confirmed. Sign in with it and your password.") if confirmed else
+              _l("Your e-mail address was already confirmed. Please sign in."), "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/confirm_email.html", form=form, person=user)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -158,13 +192,18 @@ def reset_password(token):
 def accept_invitation(token):
     invitation = operations.invitation_for_token(token)
     if invitation is None:
-        flash(_l("This invitation is invalid, already used or expired. Ask the administrator for a new one."),
-              "error")
+        flash(_l("This invitation is invalid, already used or expired. Ask the person who invited you for a "
+                 "new one."), "error")
         return redirect(url_for("auth.sign_in"))
+    if invitation.organization_id is not None and operations.find_user(invitation.email) is not None:
+        return _join_page(invitation, token)
     form = AcceptInvitationForm(name=invitation.name, owner=invitation)
     if form.validate_on_submit():
         try:
-            user = operations.accept_invitation(invitation, form.name.data, form.password.data)
+            if invitation.organization_id is not None:
+                user = members.accept_as_new_account(invitation, form.name.data, form.password.data)
+            else:
+                user = operations.accept_invitation(invitation, form.name.data, form.password.data)
         except operations.AccountError as error:
             flash(error.message, "error")
         else:
@@ -172,6 +211,36 @@ def accept_invitation(token):
             db.session.commit()
             return redirect(url_for("dashboard.index"))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation)
+
+
+def _join_page(invitation, token):
+    """A colleague invitation to an address that has an account: its owner signs in and joins."""
+    if not current_user.is_authenticated:
+        flash(_l("This e-mail address has an account: sign in with it to accept the invitation."), "info")
+        return redirect(url_for("auth.sign_in", next=url_for("auth.accept_invitation", token=token)))
+    problem = members.join_problem(invitation, current_user)
+    return render_template("auth/join_organization.html", invitation=invitation, token=token, problem=problem,
+                           form=FlaskForm())
+
+
+@bp.post("/invitation/<token>/join")
+@allow(Role.ORGANIZATION)
+def join_organization(token):
+    invitation = operations.invitation_for_token(token)
+    if invitation is None or invitation.organization_id is None or not FlaskForm().validate_on_submit():
+        flash(_l("This invitation is invalid, already used or expired. Ask the person who invited you for a "
+                 "new one."), "error")
+        return redirect(url_for("dashboard.index"))
+    try:
+        members.join_with_existing_account(invitation, current_user._get_current_object())
+    except operations.AccountError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("dashboard.index"))
+    db.session.commit()
+    flash(_l("You now work on the cases of %(organization)s.", organization=invitation.organization.name),
+          "success")
+    return redirect(url_for("dashboard.index"))
 
 
 @bp.post("/language")

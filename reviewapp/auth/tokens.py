@@ -1,4 +1,4 @@
-"""Tokens in e-mailed links: password reset and invitations."""
+"""Tokens in e-mailed links: password reset, e-mail confirmation and invitations."""
 import hashlib
 import secrets
 
@@ -25,6 +25,25 @@ def read_reset_token(token):
     except (BadSignature, SignatureExpired):
         return None
     return data.get("u"), data.get("n")
+
+
+def _confirmation_serializer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="email-confirmation")
+
+
+def make_confirmation_token(user):
+    # It names the address too: a link mailed to an address confirms only that address.
+    return _confirmation_serializer().dumps({"u": user.id, "e": user.email})
+
+
+def read_confirmation_token(token):
+    """(user_id, email) or None when the token is forged or expired."""
+    max_age = current_app.config["EMAIL_CONFIRMATION_MAX_AGE_DAYS"] * 86400
+    try:
+        data = _confirmation_serializer().loads(token, max_age=max_age)
+    except (BadSignature, SignatureExpired):
+        return None
+    return data.get("u"), data.get("e")
 
 
 def new_invitation_token():

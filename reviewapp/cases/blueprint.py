@@ -18,6 +18,11 @@ def _owner(user, case):
             and user.organization_id is not None and case.organization_id == user.organization_id)
 
 
+def in_an_organization(user, **_):
+    """The signed-in user works for an organization (a removed colleague works for none)."""
+    return user.organization_id is not None
+
+
 def owns_case(user, case_id, **_):
     """The signed-in organization is the case's applicant."""
     return _owner(user, db.session.get(Case, case_id))

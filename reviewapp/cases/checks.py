@@ -49,13 +49,18 @@ def identity_of(case):
     organization = case.organization
     short_names = tuple(line.strip() for line in (organization.short_names or "").splitlines() if line.strip())
     unit = case.unit or organization.unit
+    contact = case.contact_person.strip() or organization.contact_person
+    from ..organizations.people import organization_people
+    people = organization_people(organization)
     return Identity(
         organization=organization.name, short_names=short_names, province=organization.province or "",
         credit_code=organization.credit_code or "",
         unit_names=tuple(name for name in ((unit.name_zh, unit.name_en) if unit else ()) if name),
-        contact_person=case.contact_person.strip() or organization.contact_person,
-        phones=tuple(p for p in (organization.mobile, case.contact_phone) if p),
-        emails=tuple(e for e in (organization.email,) if e),
+        contact_person=contact,
+        people=tuple(sorted({p.name.strip() for p in people if p.name.strip() and p.name.strip() != contact})),
+        phones=tuple(dict.fromkeys(p for p in (organization.mobile, case.contact_phone, *(u.phone for u in people))
+                                   if p)),
+        emails=tuple(dict.fromkeys(e.lower() for e in (organization.email, *(u.email for u in people)) if e)),
         websites=tuple(w for w in (organization.website,) if w))
 
 
@@ -136,6 +141,7 @@ def blind_captions(case):
 SOURCE_LABELS = {"caption": _l("caption"), "file_name": _l("file name"), "text": _l("document text"),
                  "link": _l("link")}
 FIELD_LABELS = {"organization": _l("organization name"), "contact_person": _l("contact person"),
+                "colleague": _l("a colleague's name"),
                 "phone": _l("phone number"), "email": _l("e-mail address"), "website": _l("web address"),
                 "credit_code": _l("credit code"), "unit": _l("recommending unit"),
                 "region": _l("your province, city or district")}
@@ -149,4 +155,6 @@ def redactor_of(case):
     unit = case.unit or organization.unit
     terms = [unit.name_zh, unit.name_en] if unit is not None else []
     terms += [organization.contact_person, organization.credit_code, organization.email]
+    from ..organizations.people import organization_people
+    terms += [person.email for person in organization_people(organization)]
     return redactor_for(identity_of(case), tuple(t for t in terms if t and len(t.strip()) >= 2))

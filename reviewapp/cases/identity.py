@@ -69,6 +69,8 @@ class Identity:
     credit_code: str = ""  # the unified social credit code (18 characters)
     unit_names: tuple[str, ...] = ()  # the recommending unit, in Chinese and English
     contact_person: str = ""
+    # The organization's other people (its users, past and present): as identifying as the contact.
+    people: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     emails: tuple[str, ...] = ()
     websites: tuple[str, ...] = ()
@@ -78,7 +80,7 @@ class Identity:
 class IdentityMention:
     """One place in a text that names the submitter; ``start``/``end`` index the original text."""
 
-    field: str  # organization, contact_person, phone, email or website
+    field: str  # organization, contact_person, colleague, phone, email or website
     matched: str
     start: int
     end: int
@@ -316,12 +318,14 @@ def _patterns_for(identity: Identity) -> list[tuple[str, str]]:
     patterns = [("organization", "|".join(_text_pattern(variant) for variant in variants))] if variants else []
     patterns += [("organization", syllables_pattern(syllables))
                  for syllables in organization_pinyin(identity.organization, identity.province)]
-    person = _normalize(identity.contact_person)
-    if person:
-        patterns.append(("contact_person", _text_pattern(person)))
-        words = person.split(" ")
-        if len(words) == 2:
-            patterns.append(("contact_person", _text_pattern(f"{words[1]} {words[0]}")))
+    people = [("contact_person", identity.contact_person)] + [("colleague", name) for name in identity.people]
+    for field, name in people:
+        person = _normalize(name)
+        if person:
+            patterns.append((field, _text_pattern(person)))
+            words = person.split(" ")
+            if len(words) == 2:
+                patterns.append((field, _text_pattern(f"{words[1]} {words[0]}")))
     patterns += [("phone", pattern) for phone in identity.phones for pattern in _phone_patterns(phone)]
     # Websites before e-mails: a bare domain found by both is reported as the website.
     for site in identity.websites:

@@ -15,7 +15,7 @@ from ..campaigns.models import Campaign
 from ..campaigns.phases import WindowClosed
 from ..extensions import db
 from . import operations
-from .blueprint import bp, load_case, owns_case
+from .blueprint import bp, in_an_organization, load_case, owns_case
 from .models import Case
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -34,7 +34,7 @@ def may_delete(case):
 
 
 @bp.post("/start/<int:campaign_id>")
-@allow(Role.ORGANIZATION)
+@allow(Role.ORGANIZATION, check=in_an_organization)
 def start(campaign_id):
     campaign = db.session.get(Campaign, campaign_id)
     token = request.form.get("start_token", "")

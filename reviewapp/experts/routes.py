@@ -137,6 +137,8 @@ def cases():
     pool = review_pool(campaign) if campaign else []
     ids = [c.id for c in pool]
     # Titles and summaries may still name the applicant: show them redacted, as on the review page.
+    from ..organizations.people import preload
+    preload(case.organization_id for case in pool)  # two queries, not two per case
     blind = {case.id: _blind_summary(case) for case in pool}
     return render_template("experts/cases.html", campaign=campaign, cases=pool, blind=blind,
                            bid_labels=BID_LABELS,

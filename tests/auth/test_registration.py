@@ -1,4 +1,7 @@
-"""Organizations register themselves, with clear errors that keep what was typed."""
+"""Organizations register themselves, with clear errors that keep what was typed, and confirm
+their e-mail address by a mailed link before the account can be used."""
+import re
+
 from reviewapp.auth.models import Role, User
 from reviewapp.extensions import db
 from reviewapp.organizations.credit_code import check_character, problem
@@ -28,15 +31,96 @@ def test_credit_code_check_character():
     assert problem("91AB0100M000100Y4" + check_character("91AB0100M000100Y4")) == "division"
 
 
-def test_registration_signs_the_organization_in(app, client):
-    response = submit_form(client, "/auth/register", registration())
-    assert response.status_code == 302
-    dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert "杭州市西湖区健身气功协会" in dashboard
+def _mails(recipient):
+    from reviewapp.mail.models import OutboxMessage
+    return db.session.scalars(db.select(OutboxMessage).filter_by(recipient=recipient)
+                              .order_by(OutboxMessage.id)).all()
+
+
+def confirmation_path(recipient="zhou@example.cn"):
+    """The path of the last confirmation link mailed to `recipient`."""
+    bodies = [m.body for m in _mails(recipient) if "/auth/confirm/" in m.body]
+    return re.search(r"https://reviewapp\.example\.org(/auth/confirm/\S+)", bodies[-1]).group(1)
+
+
+def confirm(client, recipient="zhou@example.cn"):
+    """Open the mailed link and press its button, as the owner of the mailbox does."""
+    return submit_form(client, confirmation_path(recipient), {}, follow_redirects=True)
+
+
+def sign_in(client, email="zhou@example.cn", password="a long enough password"):
+    return submit_form(client, "/auth/sign-in", {"email": email, "password": password}, follow_redirects=True)
+
+
+def _neutral_part(response):
+    page = response.get_data(as_text=True)
+    return re.search(r'<section class="narrow">.*?</section>', page, re.S).group(0)
+
+
+def test_registration_mails_a_link_and_the_account_works_after_it(app, client):
+    response = submit_form(client, "/auth/register", registration(), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Check your inbox" in page and "We have sent a message to zhou@example.cn" in page
+    assert client.get("/dashboard").status_code == 302                 # not signed in
+    mail = _mails("zhou@example.cn")[-1]
+    assert "Confirm your e-mail address" in mail.subject and "确认" in mail.subject
+    assert "杭州市西湖区健身气功协会" in mail.body and "/auth/confirm/" in mail.body
+    # Before the link: the right password is not enough, and the link is sent again.
+    page = sign_in(client).get_data(as_text=True)
+    assert "not confirmed yet" in page and client.get("/dashboard").status_code == 302
+    assert len([m for m in _mails("zhou@example.cn") if "/auth/confirm/" in m.body]) == 2
+    page = client.get(confirmation_path()).get_data(as_text=True)
+    assert "Confirm my e-mail address" in page and "zhou@example.cn" in page
+    assert "Your e-mail address is confirmed" in confirm(client).get_data(as_text=True)
+    dashboard = sign_in(client).get_data(as_text=True)
+    assert "杭州市西湖区健身气功协会" in dashboard and "Colleagues" in dashboard
     user = db.session.scalar(db.select(User).filter_by(email="zhou@example.cn"))
-    assert user.role is Role.ORGANIZATION
+    assert user.role is Role.ORGANIZATION and user.organization_owner
     assert user.organization.mobile == "13800138000"
     assert user.organization.credit_code == VALID_CODE
+
+
+def test_a_second_click_on_the_link_says_it_was_done(app, client):
+    submit_form(client, "/auth/register", registration())
+    confirm(client)
+    assert "already confirmed" in confirm(app.test_client()).get_data(as_text=True)
+
+
+def test_a_forged_link_confirms_nothing(app, client):
+    submit_form(client, "/auth/register", registration())
+    path = confirmation_path()
+    response = client.get(path[:-3] + "xyz", follow_redirects=True)
+    assert "invalid or expired" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(User).filter_by(email="zhou@example.cn")).email_confirmed_at is None
+
+
+def test_new_and_existing_addresses_see_the_same_page(app, client):
+    first = submit_form(client, "/auth/register", registration(), follow_redirects=True)
+    confirm(client)
+    second = submit_form(app.test_client(), "/auth/register", registration(
+        credit_code="91110000802100433B", name="另一个协会"), follow_redirects=True)
+    assert first.status_code == second.status_code == 200
+    assert _neutral_part(first) == _neutral_part(second)
+    assert "Check your inbox" in _neutral_part(second)
+
+
+def test_registering_again_before_confirming_sends_a_new_link(app, client):
+    submit_form(client, "/auth/register", registration())
+    again = submit_form(app.test_client(), "/auth/register", registration(), follow_redirects=True)
+    assert "Check your inbox" in again.get_data(as_text=True)           # not "credit code already registered"
+    assert len([m for m in _mails("zhou@example.cn") if "/auth/confirm/" in m.body]) == 2
+    assert db.session.scalar(db.select(db.func.count(Organization.id))) == 1
+    confirm(client)
+    assert "杭州市西湖区健身气功协会" in sign_in(client).get_data(as_text=True)
+
+
+def test_a_password_reset_also_confirms_the_address(app, client):
+    from reviewapp.auth.tokens import make_reset_token
+    submit_form(client, "/auth/register", registration())
+    user = db.session.scalar(db.select(User).filter_by(email="zhou@example.cn"))
+    submit_form(client, f"/auth/reset-password/{make_reset_token(user)}",
+                {"password": "another long password", "confirm": "another long password"})
+    assert "杭州市西湖区健身气功协会" in sign_in(client, password="another long password").get_data(as_text=True)
 
 
 def test_the_admin_sees_the_registration(app, client):
@@ -83,15 +167,17 @@ def test_duplicate_credit_code_is_refused(app, client):
 def test_an_existing_email_is_not_revealed_and_its_owner_is_mailed(app, client):
     from reviewapp.mail.models import OutboxMessage
     submit_form(client, "/auth/register", registration())
+    confirm(client)
     stranger = app.test_client()
     response = submit_form(stranger, "/auth/register", registration(
         email="Zhou@Example.cn", credit_code="91110000802100433B", name="另一个协会"), follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert "We have sent a message to Zhou@Example.cn with the next step" in page
+    assert "We have sent a message to Zhou@Example.cn with the next step" in page and "Check your inbox" in page
     assert "already" not in page and "exists" not in page
     assert stranger.get("/dashboard").status_code == 302          # not signed in as the owner
     assert db.session.scalar(db.select(db.func.count(Organization.id))) == 1
-    mail = db.session.scalars(db.select(OutboxMessage).filter_by(recipient="zhou@example.cn")).one()
+    mail = db.session.scalars(db.select(OutboxMessage).filter_by(recipient="zhou@example.cn")
+                              .order_by(OutboxMessage.id.desc())).first()
     assert "already has an account" in mail.body and "该邮箱已有账号" in mail.body
     assert "https://reviewapp.example.org/auth/forgot-password" in mail.body
 

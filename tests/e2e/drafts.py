@@ -42,15 +42,30 @@ def stored(case_id):
     return db.session.get(Case, case_id)
 
 
+def colleague_of(user):
+    """A second user of `user`'s organization (as if its owner had invited them), made once."""
+    from reviewapp.auth.models import Role, User
+    email = f"colleague-of-{user.email}"
+    colleague = db.session.scalar(db.select(User).filter_by(email=email))
+    if colleague is None:
+        colleague = User(email=email, name="李娜", role=Role.ORGANIZATION, organization_id=user.organization_id)
+        colleague.set_password(PASSWORD)
+        db.session.add(colleague)
+        db.session.commit()
+    return colleague
+
+
 def save_on_another_computer(browser, live_app, world, case, values):
-    """A colleague signs in with their own browser, fills `values` ({label: text}) and saves."""
+    """A colleague signs in with their own account and browser, fills `values` ({label: text}) and
+    saves: the two-tab rules hold between colleagues as between two tabs of one person."""
+    colleague = colleague_of(world.org_user)
     context = browser.new_context(base_url=live_app.url, locale="en-US")
     violations = watch_csp(context)
     try:
         en = live_app.t("en")
         page = context.new_page()
         page.goto("/")
-        sign_in(page, en, world.org_user.email, PASSWORD)
+        sign_in(page, en, colleague.email, PASSWORD)
         page.goto(f"/cases/{case.id}/edit")
         for label, text in values.items():
             labelled(main(page), en(label)).fill(text)

@@ -20,9 +20,11 @@ pytestmark = pytest.mark.e2e
 def _pages(role, w):
     c, d = w.campaign.id, w.draft.id
     return {
-        "anonymous": ["/", "/auth/sign-in", "/auth/register", "/auth/forgot-password", f"/campaigns/{c}"],
+        "anonymous": ["/", "/auth/sign-in", "/auth/register", "/auth/register/sent", "/auth/forgot-password",
+                      f"/campaigns/{c}"],
         "organization": ["/dashboard", f"/cases/{d}", f"/cases/{d}/edit", f"/cases/{d}/evidence",
-                         f"/cases/{d}/activities", f"/cases/{d}/submit", f"/cases/{d}/blind-check"],
+                         f"/cases/{d}/activities", f"/cases/{d}/submit", f"/cases/{d}/blind-check",
+                         "/organization/colleagues"],
         "unit": ["/dashboard", "/recommendation/", f"/recommendation/cases/{w.submitted.id}", "/account", "/units/"],
         "expert": ["/dashboard", "/experts/cases", "/account", "/auth/confirm-password"],
         "admin": ["/dashboard", "/campaigns/", f"/campaigns/{c}/edit", "/admin/cases", "/admin/organizations",

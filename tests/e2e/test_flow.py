@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from tests.e2e.browser import Shots
 from tests.e2e.data import PASSWORD, credit_code, photo_jpeg, seed_world
 from tests.e2e.i18n import HTML_LANG
-from tests.e2e.ui import (add_activity, fill_case, fill_registration, flash, labelled, main, sign_in, sign_out,
-                          switch_language, upload_with_progress)
+from tests.e2e.ui import (add_activity, confirm_registration, fill_case, fill_registration, flash, labelled, main,
+                          sign_in, sign_out, switch_language, upload_with_progress)
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +40,13 @@ def test_case_goes_from_registration_to_confirmed_reviewers(page, live_app, lang
                       email=f"contact-{lang}@hdqigong.org.cn", password=PASSWORD)
     shot(page, "register-filled")
     main(page).get_by_role("button", name=t("Register")).click()
-    expect(flash(page)).to_contain_text(t("Welcome! Your organization is registered."))
+    # The account is usable once the link mailed to the address is opened.
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Check your inbox"))
+    expect(main(page)).to_contain_text(t("We have sent a message to %(email)s with the next step.",
+                                         email=f"contact-{lang}@hdqigong.org.cn"))
+    shot(page, "registration-sent")
+    confirm_registration(page, t, f"contact-{lang}@hdqigong.org.cn")
+    sign_in(page, t, f"contact-{lang}@hdqigong.org.cn", PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("北京市海淀区健身气功协会")
     shot(page, "organization-dashboard")
 
@@ -115,5 +121,6 @@ def test_case_goes_from_registration_to_confirmed_reviewers(page, live_app, lang
     shot(page, "assignment-confirmed")
     page.locator("header").get_by_role("button", name=t("System")).click()   # the grouped admin menu
     page.locator("header").get_by_role("link", name=t("Outbox")).click()
-    expect(main(page).locator("article.mail")).to_have_count(3)
+    # The registration's confirmation link and the three experts' notices.
+    expect(main(page).locator("article.mail")).to_have_count(4)
     shot(page, "outbox")

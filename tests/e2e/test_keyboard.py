@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.browser import Shots
 from tests.e2e.data import PASSWORD, credit_code, seed_draft, seed_world
-from tests.e2e.ui import FIGURE_VALUES, NARRATIVE, flash
+from tests.e2e.ui import FIGURE_VALUES, NARRATIVE, flash, mailed_path
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,19 @@ def test_registration_by_keyboard(page, live_app):
     shot(page, "register")
     tab_to(page, "button[type=submit]", limit=2)
     page.keyboard.press("Enter")
-    expect(flash(page)).to_contain_text(t("Welcome! Your organization is registered."))
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Check your inbox"))
+    # The mailed link, its button and the sign-in, by keyboard too.
+    page.goto(mailed_path("taiji@xicheng.org.cn", "/auth/confirm/"))
+    skip_to_content(page)
+    tab_to(page, "main button[type=submit]", limit=3)
+    page.keyboard.press("Enter")
+    expect(flash(page)).to_contain_text(t("Your e-mail address is confirmed. Sign in with it and your password."))
+    expect(page.locator(":focus")).to_have_id("main")      # a page with a message starts at <main>
+    tab_to(page, "#email", limit=3)
+    page.keyboard.type("taiji@xicheng.org.cn")
+    tab_to(page, "#password", limit=2)
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("北京市西城区太极拳协会")
 
 

@@ -49,6 +49,28 @@ def sign_in(page, t, email, password):
     expect(page).to_have_url(re.compile(r"/dashboard$"))
 
 
+def mailed_path(recipient, path_prefix):
+    """The path of the last link starting with `path_prefix` mailed to `recipient`, read from the
+    app's outbox (MAIL_BACKEND "outbox") as the person would read their mail."""
+    from reviewapp.extensions import db
+    from reviewapp.mail.models import OutboxMessage
+    db.session.rollback()  # see what the server committed since
+    bodies = [m.body for m in db.session.scalars(db.select(OutboxMessage).filter_by(recipient=recipient)
+                                                 .order_by(OutboxMessage.id.desc()))]
+    for body in bodies:
+        found = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"\S+)", body)
+        if found:
+            return found.group(1)
+    raise AssertionError(f"no mail to {recipient} has a link to {path_prefix}")
+
+
+def confirm_registration(page, t, email):
+    """Open the confirmation link mailed after registering and press its button."""
+    page.goto(mailed_path(email, "/auth/confirm/"))
+    main(page).get_by_role("button", name=t("Confirm my e-mail address")).click()
+    expect(flash(page)).to_contain_text(t("Your e-mail address is confirmed. Sign in with it and your password."))
+
+
 def sign_out(page, t, lang):
     """Sign out; the sign-in page that follows stays in the chosen language."""
     page.locator("header").get_by_role("button", name=t("Sign out")).click()

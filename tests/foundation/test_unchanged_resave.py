@@ -29,6 +29,10 @@ NOT_EDIT_FORMS = {
     "accounts.deactivate": "deactivates an account", "accounts.reactivate": "reactivates an account",
     "accounts.change_role": "changes a role (the same role is refused)",
     "accounts.revoke_invitation": "revokes an invitation", "accounts.resend_invitation": "sends a new link",
+    "auth.confirm_email": "confirms an e-mail address", "auth.join_organization": "joins an organization",
+    "organizations.invite": "invites a colleague", "organizations.revoke_invitation": "revokes an invitation",
+    "organizations.remove": "removes a colleague", "organizations.make_owner": "hands over the ownership",
+    "organizations.leave": "leaves the organization",
     # Creating new rows.
     "campaigns.create": "creates a campaign", "experts.new": "creates an expert",
     "experts.import_list": "imports a spreadsheet", "experts.conflicts": "declares a new conflict",

@@ -64,12 +64,23 @@ POLICY = {
     "auth.forgot_password": PUBLIC,
     "auth.reset_password": PUBLIC,
     "auth.accept_invitation": PUBLIC,
+    "auth.join_organization": only(ORG),      # the signed-in account must be the invited one (else refused)
+    "auth.registration_sent": PUBLIC,
+    "auth.confirm_email": PUBLIC,
     "auth.set_language": PUBLIC,
     "auth.sign_out": SIGNED_IN,
     "auth.confirm_password": SIGNED_IN,
     "accounts.profile": SIGNED_IN,
     "accounts.save_profile": SIGNED_IN,
     "accounts.change_password": SIGNED_IN,
+    # An organization's colleagues: every member sees the page; its owner changes who is on it
+    # (a colleague who is not the owner gets 403 from the steps; both principals are owners).
+    "organizations.colleagues": only(ORG),
+    "organizations.invite": only(ORG),
+    "organizations.revoke_invitation": only(ORG, passes={"org_a"}),
+    "organizations.remove": only(ORG, passes={"org_a"}),
+    "organizations.make_owner": only(ORG, passes={"org_a"}),
+    "organizations.leave": only(ORG),          # refused to the owners (both principals are)
     "campaigns.show": PUBLIC,
     # administration
     "campaigns.index": ADMIN_ONLY,

@@ -71,6 +71,18 @@ def _case(campaign, organization, unit, title):
     return case, photo, case.activities[0]
 
 
+def _colleague_invitation(owner):
+    """A pending invitation of a colleague (no account yet) into `owner`'s organization."""
+    from reviewapp.auth.models import Invitation, Role
+    from reviewapp.auth.tokens import new_invitation_token
+    token, token_hash = new_invitation_token()
+    invitation = Invitation(email=f"colleague-{owner.organization_id}@example.cn", name="同事", role=Role.ORGANIZATION,
+                            organization_id=owner.organization_id, token_hash=token_hash, invited_by_id=owner.id,
+                            expires_at=datetime.now(timezone.utc) + timedelta(days=3))
+    db.session.add(invitation)
+    return token, invitation
+
+
 def _assign(case, expert):
     from reviewapp.assignment.models import AssignmentStatus, ReviewAssignment
     assignment = ReviewAssignment(campaign_id=case.campaign_id, case_id=case.id, expert_id=expert.id,
@@ -177,8 +189,12 @@ def _build_world(app):
                               expires_at=datetime.now(timezone.utc) + timedelta(days=3))
     db.session.add_all([w.job_a, w.job_b, w.invitation])
     _mail(w)
+    w.colleague_invitation_token, w.colleague_invitation = _colleague_invitation(w.users["org_a"])
+    _token_b, w.colleague_invitation_b = _colleague_invitation(w.users["org_b"])
     db.session.commit()
     w.reset_token = make_reset_token(w.users["org_a"])
+    from reviewapp.auth.tokens import make_confirmation_token
+    w.confirmation_token = make_confirmation_token(w.users["org_a"])
     from reviewapp.review.queries import token_for
     w.review_token = token_for(w.assignment_a)
     return w
@@ -213,6 +229,8 @@ PUBLISHED = {
 TOKENS = {
     "auth.reset_password": lambda w: w.reset_token,
     "auth.accept_invitation": lambda w: w.invitation_token,
+    "auth.join_organization": lambda w: w.colleague_invitation_token,
+    "auth.confirm_email": lambda w: w.confirmation_token,
     "review.": lambda w: w.review_token,
     # Case B: "I may know this case" ends the expert's assignment to it (reviewapp/conflicts), and
     # the matrix goes on to probe expert_assigned's review pages of case A.
@@ -242,6 +260,10 @@ FILLERS = {
     "invitation_id": lambda w, endpoint: w.invitation.id,
     "template_id": lambda w, endpoint: w.mail_template.id,
     "mailing_id": lambda w, endpoint: w.mailing.id,
+    # The owner of organization A themself: removing them or handing them the ownership is refused,
+    # so the probes leave the world as it was.
+    "member_id": lambda w, endpoint: w.users["org_a"].id,
+    "colleague_invitation_id": lambda w, endpoint: w.colleague_invitation.id,
 }
 
 # Someone else's child object in place of case A's own: 404, except for the principals listed
@@ -253,6 +275,8 @@ FOREIGN = {
     "job_id": (lambda w: w.job_b.id, ("admin",)),
     "number": (lambda w: 99, ()),
     "certificate_id": (lambda w: w.certificate_b.id, ("admin",)),
+    "member_id": (lambda w: w.users["org_b"].id, ()),
+    "colleague_invitation_id": (lambda w: w.colleague_invitation_b.id, ()),
 }
 # Per endpoint: the case in the URL swapped for one the route must not show.
 FOREIGN_CASE = {
