@@ -23,6 +23,13 @@ ACTION_LABELS = {
     "invitation.revoked": _l("Invitation revoked"),
     "invitation.sent": _l("Invitation sent"),
     "organization.registered": _l("Organization registered"),
+    "auth.confirmation_sent": _l("Confirmation link sent"),
+    "auth.email_confirmed": _l("E-mail address confirmed"),
+    "organization.colleague_invited": _l("Colleague invited"),
+    "organization.colleague_joined": _l("Colleague joined"),
+    "organization.colleague_left": _l("Colleague left the organization"),
+    "organization.colleague_removed": _l("Colleague removed"),
+    "organization.ownership_handed": _l("Ownership handed to a colleague"),
     # campaigns
     "campaign.bidding": _l("Expert bidding changed"),
     "campaign.certificate_settings": _l("Certificate settings changed"),

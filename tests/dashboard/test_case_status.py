@@ -64,7 +64,7 @@ def test_the_chinese_sentences(app):
     db.session.commit()
     page = sign_in_as(app.test_client(), user).get("/dashboard").get_data(as_text=True)
     deadline = format_local(campaign.recommendation_closes, "Asia/Shanghai")
-    assert f"已提交，待山西省体育局审核，推荐截止 北京时间 {deadline}" in page
+    assert f"已提交，待山西省体育局审核，推荐截止时间为 北京时间 {deadline}。" in page
     assert "已推荐，专家评审中" in page
     assert submitted.title in page and recommended.title in page
     assert "准备" not in page.split("下一步", 1)[1].split("</section>", 1)[0]

@@ -22,15 +22,23 @@ def recorded_codes():
     """{code: where} of the actions the source passes to record(); the non-constant ones are
     checked to be the known patterns (case.<transition>, review.<kind>, admin.*)."""
     found, unknown = {}, []
-    for path in SOURCE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in SOURCE.rglob("*.py")}
+    # Module-level NAME = "code" constants, for record(actor, people.LEFT, ...)
+    named = {target.id: node.value.value for tree in trees.values() for node in tree.body
+             if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+             and isinstance(node.value.value, str) for target in node.targets if isinstance(target, ast.Name)}
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and len(node.args) >= 2
                     and getattr(node.func, "id", getattr(node.func, "attr", None)) == "record"):
                 continue
             action = node.args[1]
             constants = [n.value for n in ast.walk(action) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+            name = getattr(action, "attr", getattr(action, "id", None))
             if isinstance(action, ast.Constant) or isinstance(action, ast.IfExp):
                 found.update({code: f"{path.name}:{node.lineno}" for code in constants})
+            elif isinstance(action, (ast.Name, ast.Attribute)) and name in named:
+                found[named[name]] = f"{path.name}:{node.lineno}"
             elif ast.unparse(action) not in ("f'case.{action}'", "f'review.{kind.value}'"):
                 unknown.append(f"{path.name}:{node.lineno}: {ast.unparse(action)}")
     assert not unknown, f"record() with an action these tests cannot read: {unknown}"

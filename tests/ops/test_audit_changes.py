@@ -24,7 +24,7 @@ def test_changes_read_as_labels_and_old_to_new_in_chinese(app, login_as):
     page = _log(app, login_as, "zh")
     assert "<dt>状态</dt><dd>已提交 → 已退回修改</dd>" in page
     assert f"<dt>说明文字</dt><dd>— → {LONG}</dd>" in page
-    assert "<dt>评分指标</dt><dd>（key：impact；" in page and "→ （key：impact；" in page
+    assert "<dt>评分项</dt><dd>（key：impact；" in page and "→ （key：impact；" in page
     assert "allow_withdraw" in page and "否 → 是" in page     # an unknown key stays as written
     assert "<dt>修改的字段</dt><dd>案例标题、简介</dd>" in page
     assert '{"state"' not in page and "&#34;state&#34;" not in page and '[&#34;' not in page

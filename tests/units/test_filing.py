@@ -48,11 +48,11 @@ def test_the_department_maps_the_columns_and_bad_lines_are_refused(app, login_as
     assert saved.status_code == 302
     rows = _csv(client.get(f"/units/campaigns/{d.campaign.id}/filing.csv?unit={d.city.id}"))
     assert rows[0] == ["赛事名称", "举办地区", "所属单位", "服务场所", "开始时间"]
-    assert ["临汾健身气功展示", "山西", "临汾市体育局", "社区村镇、广场公园", "2026年6月1日"] in rows
+    assert ["临汾健身气功展示", "山西", "临汾市体育局", "社区（农村）、广场（公园）", "2026年6月1日"] in rows
     assert len(rows) == 1 + 4
     every = _csv(client.get(f"/units/campaigns/{d.campaign.id}/filing.csv"))
     assert len(every) == 1 + 6
     # The unit's download follows the same mapping.
     unit_rows = _csv(sign_in_as(app.test_client(), d.users["sibling"]).get("/units/filing.csv"))
     assert unit_rows == [["赛事名称", "举办地区", "所属单位", "服务场所", "开始时间"],
-                         ["曲沃太极拳", "山西", "曲沃县教育体育局", "社区村镇、广场公园", "2026年6月1日"]]
+                         ["曲沃太极拳", "山西", "曲沃县教育体育局", "社区（农村）、广场（公园）", "2026年6月1日"]]
