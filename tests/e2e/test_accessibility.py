@@ -25,13 +25,15 @@ def _pages(role, w):
         "organization": ["/dashboard", f"/cases/{d}", f"/cases/{d}/edit", f"/cases/{d}/evidence",
                          f"/cases/{d}/activities", f"/cases/{d}/submit", f"/cases/{d}/blind-check",
                          "/organization/colleagues"],
-        "unit": ["/dashboard", "/recommendation/", f"/recommendation/cases/{w.submitted.id}", "/account", "/units/"],
+        "unit": ["/dashboard", "/recommendation/", f"/recommendation/cases/{w.submitted.id}", "/account", "/units/",
+                 f"/messages/cases/{w.submitted.id}"],
         "expert": ["/dashboard", "/experts/cases", "/account", "/auth/confirm-password"],
         "admin": ["/dashboard", "/campaigns/", f"/campaigns/{c}/edit", "/admin/cases", "/admin/organizations",
                   "/admin/users", "/admin/invitations", "/recommendation/units", "/admin/units", "/experts/",
                   f"/experts/campaigns/{c}/conflicts", f"/assignment/campaigns/{c}", "/admin/audit", "/admin/outbox",
                   f"/admin/users/{w.experts[0].id}", f"/admin/users/{w.org_user.id}",
-                  f"/units/campaigns/{c}", "/units/filing-columns", "/units/tree"],
+                  f"/units/campaigns/{c}", "/units/filing-columns", "/units/tree",
+                  f"/messages/cases/{w.submitted.id}", "/messages/templates", "/messages/group"],
     }[role]
 
 
