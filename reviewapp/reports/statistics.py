@@ -59,13 +59,17 @@ def _keys(facts, dimension):
 
 def tabulate(all_facts, dimension, label_of=lambda key: key, order=None):
     """Rows (one per value of `dimension`) counting the cases at each stage; drafts are left out."""
-    rows = {}
+    rows, stages = {}, {}
     for facts in all_facts:
-        reached = stages_of(facts.state)
+        reached = stages.get(facts.state)
+        if reached is None:
+            reached = stages[facts.state] = stages_of(facts.state)
         if not reached:
             continue
         for key in _keys(facts, dimension):
-            row = rows.setdefault(key, Row(key, label_of(key)))
+            row = rows.get(key)
+            if row is None:  # each label is made once, not once per case (5,000 translations)
+                row = rows[key] = Row(key, label_of(key))
             for stage in reached:
                 row.counts[stage] += 1
     position = {key: index for index, key in enumerate(order or ())}

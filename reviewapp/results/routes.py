@@ -138,7 +138,7 @@ def limits_from(values, results):
 
 
 def _selection_page(campaign, values, status=200, errors=(), final=None, reasons=None):
-    results = queries.campaign_results(campaign)
+    results = queries.campaign_results(campaign, case_ids=())  # the shown rows' titles come below
     candidates = queries.candidates(results)
     limits = limits_from(values, results)
     proposal = queries.proposal(campaign, candidates, limits) if candidates else None
@@ -151,6 +151,7 @@ def _selection_page(campaign, values, status=200, errors=(), final=None, reasons
     counts = group_counts([c for c in candidates if c.case_id in final], limits)
     proposed = set(proposal.selected) if proposal else set()
     shown = shown_candidates(candidates, campaign.selection_quota, final | proposed, bool(values.get("all")))
+    results.cases = queries.case_rows([c.case_id for c in shown])
     return render_template(
         "results/selection.html", campaign=campaign, results=results, candidates=candidates, shown=shown,
         limits=limits, all_rows_url=url_for("results.selection", campaign_id=campaign.id, all=1, **{
@@ -189,7 +190,7 @@ def record(campaign_id):
     if not FlaskForm().validate_on_submit():
         return _selection_page(campaign, request.form, 400, [_l("The form had expired; please send it again.")],
                                final, reasons)
-    results = queries.campaign_results(campaign)
+    results = queries.campaign_results(campaign, case_ids=())
     candidates = queries.candidates(results)
     limits = limits_from(request.form, results)
     proposal = queries.proposal(campaign, candidates, limits)
