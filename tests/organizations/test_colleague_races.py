@@ -23,7 +23,11 @@ def test_handing_over_and_removing_the_same_colleague_at_once(app):
         paths = [f"/organization/colleagues/{colleague_id}/owner", f"/organization/colleagues/{colleague_id}/remove"]
         responses = at_once(*[lambda c=c, p=p, t=t: c.post(p, data={"csrf_token": t})
                               for c, p, t in zip(clients, paths, tokens)])
-        assert [r.status_code for r in responses] == [302, 302]
+        # The winner is done (302). The loser is answered 302 with the refusal when it reached the
+        # locks, or, when it arrived after the winner's commit, by the access check: 403 (the
+        # owner is no longer the owner) or 404 (the colleague is no longer in the organization).
+        codes = sorted(r.status_code for r in responses)
+        assert codes[0] == 302 and set(codes) <= {302, 403, 404}, f"trial {trial}: {codes}"
         db.session.remove()
         owners = db.session.scalars(db.select(User).filter_by(organization_owner=True)).all()
         assert len(owners) == 1 and owners[0].organization_id == organization_id, f"trial {trial}"
