@@ -15,12 +15,12 @@ from ..cases.workflow import CaseState
 from ..extensions import db
 from ..jobs import enqueue
 from ..mail import send_in_language
+from ..organizations.people import recipients
 from ..organizations.models import Organization
 from ..publishing.sources import public_url as external_url
 from .models import GroupMailDelivery, GroupMailing
 from .placeholders import fill, placeholder_problem
 from .reminders import deadline_text
-from .threads import applicant_recipients
 
 JOB_FUNCTION = "reviewapp.messages.group_mail:deliver"
 TEXT_FIELDS = ("subject_zh", "subject_en", "body_zh", "body_en")
@@ -66,7 +66,7 @@ class Summary:
 
 def summarize(cases):
     organizations = {case.organization_id: case.organization for case in cases}
-    per_organization = {oid: len(applicant_recipients(org)) for oid, org in organizations.items()}
+    per_organization = {oid: len(recipients(org)) for oid, org in organizations.items()}
     return Summary(organizations=len(organizations), cases=len(cases),
                    emails=sum(per_organization[case.organization_id] for case in cases))
 
@@ -142,7 +142,7 @@ def deliver(job, progress):
     for number, case_id in enumerate(mailing.case_ids, start=1):
         case = db.session.get(Case, case_id)
         if case is not None:
-            for email, locale in applicant_recipients(case.organization):
+            for email, locale in recipients(case.organization):
                 if (case.id, email) in done:
                     continue
                 db.session.add(GroupMailDelivery(mailing_id=mailing.id, case_id=case.id, email=email))

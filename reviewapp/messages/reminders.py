@@ -18,11 +18,11 @@ from ..cases.workflow import CaseState
 from ..extensions import db
 from ..locking import lock_for_write
 from ..mail import send_in_language
+from ..organizations.people import recipients
 from ..publishing.sources import public_url as external_url
 from ..quoting import quoted
 from ..timezones import format_local, utc_to_local, utcnow, zone_label
 from .models import DraftReminder
-from .threads import applicant_recipients
 
 DEFAULT_DAYS = 3
 
@@ -61,7 +61,7 @@ def remind_drafts(now=None, days=DEFAULT_DAYS):
             cases = list(cases)
             for case in cases:
                 db.session.add(DraftReminder(case_id=case.id, deadline=campaign.submission_closes, sent_at=now))
-            for email, locale in applicant_recipients(cases[0].organization):
+            for email, locale in recipients(cases[0].organization):
                 send_in_language(email, locale, lambda: _l("Reminder: your draft is not submitted yet"),
                                  lambda: reminder_body(campaign, cases))
                 mails += 1

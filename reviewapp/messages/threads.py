@@ -12,6 +12,7 @@ from ..auth.models import Role, User
 from ..cases.models import Case
 from ..extensions import db
 from ..mail import send_in_language
+from ..organizations.people import recipients
 from ..publishing.sources import public_url as external_url
 from ..quoting import quoted
 from .models import APPLICANT, DEPARTMENT, MESSAGE_MAX, UNIT, CaseMessage, MessageRead
@@ -84,19 +85,9 @@ def asker_label(side, actor):
     return _l("the Group Department (the organizers)")
 
 
-def applicant_recipients(organization):
-    """(e-mail, locale or None) of the organization's active accounts; its registered address otherwise."""
-    users = db.session.scalars(db.select(User).filter(
-        User.organization_id == organization.id, User.role == Role.ORGANIZATION,
-        User.active.is_(True)).order_by(User.id)).all()
-    if users:
-        return [(user.email, user.locale) for user in users]
-    return [(organization.email, None)]
-
-
 def _notify_applicant(case, side, actor):
     link = external_url("messages.thread", case_id=case.id)
-    for email, locale in applicant_recipients(case.organization):
+    for email, locale in recipients(case.organization):
         send_in_language(email, locale, lambda: _l("A question about your case %(title)s", title=quoted(case.title)),
                          lambda: _l("Hello,\n\n%(who)s asked a question about your case %(title)s (%(campaign)s). "
                                     "Read it and reply on the case page:\n%(link)s\n\nThe question is not repeated "

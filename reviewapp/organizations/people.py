@@ -15,6 +15,18 @@ REMOVED = "organization.colleague_removed"
 LEFT = "organization.colleague_left"
 
 
+def recipients(organization):
+    """(e-mail, locale or None) of the organization's active accounts, by id; its registered
+    address otherwise: who is mailed about its cases (results, questions, reminders, group mail).
+    Reads organization.users, so a caller can preload them for many organizations at once."""
+    from ..auth.models import Role
+    users = sorted((user for user in organization.users if user.role is Role.ORGANIZATION and user.active),
+                   key=lambda user: user.id)
+    if users:
+        return [(user.email, user.locale) for user in users]
+    return [(organization.email, None)]
+
+
 def _cache():
     return g.setdefault("_organization_people", {}) if has_request_context() else None
 

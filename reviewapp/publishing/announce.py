@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
-from ..auth.models import Role
 from ..cases.models import Case
 from ..cases.workflow import CaseState
 from ..extensions import db
 from ..mail import send_in_language
 from ..organizations.models import Organization
+from ..organizations.people import recipients
 from .models import Certificate
 from .sources import public_url
 
@@ -22,16 +22,6 @@ def announced_cases(campaign):
         Case.campaign_id == campaign.id, Case.state != CaseState.DRAFT).order_by(
         Case.organization_id, Case.id).options(
         joinedload(Case.organization).selectinload(Organization.users))).unique().all()
-
-
-def recipients(organization):
-    """(e-mail, locale) of the organization's active accounts; its registered address otherwise.
-    The locale is None where nobody chose one: that mail goes out in both languages."""
-    users = sorted((user for user in organization.users if user.role is Role.ORGANIZATION and user.active),
-                   key=lambda user: user.id)
-    if users:
-        return [(user.email, user.locale) for user in users]
-    return [(organization.email, None)]
 
 
 def outcome_label(case):

@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..campaigns.phases import Window, is_open
 from ..cases.workflow import CaseState
-from .announce import announced_cases, recipients
+from ..organizations.people import recipients
+from .announce import announced_cases
 
 
 @dataclass(frozen=True)
