@@ -173,6 +173,20 @@ def cpu_seconds(parent_pid, command_name=None):
     return total / tick
 
 
+def settle(parent_pid, database, quiet=0.02, interval=0.2, limit=15):
+    """Wait until the gunicorn workers and the database have finished what the last level
+    left queued (wrk stops with requests still in the workers' backlog): otherwise the next
+    page's first requests wait behind them and its p99 measures the previous page."""
+    deadline = time.monotonic() + limit
+    last = cpu_seconds(parent_pid) + database_cpu(database)
+    while time.monotonic() < deadline:
+        time.sleep(interval)
+        now = cpu_seconds(parent_pid) + database_cpu(database)
+        if now - last < quiet:
+            return
+        last = now
+
+
 def load(port, path, cookie, clients, seconds):
     """`clients` threads, each with a keep-alive connection, GET `path` for `seconds`."""
     latencies, errors, start = [], [], threading.Barrier(clients + 1)
@@ -292,6 +306,7 @@ def main(argv):
         for clients in levels:
             for page in ["healthz"] + [p for p in pages if p != "healthz"]:
                 path, cookie = targets[page]
+                settle(server.pid, database)
                 before = cpu_seconds(server.pid), database_cpu(database)
                 rps, p50, p99, errors = measure(port, path, cookie, clients, args.seconds)
                 requests = max(1, rps * args.seconds)
