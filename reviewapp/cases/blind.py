@@ -19,6 +19,7 @@ from .blind_photo import (
     blind_photo,
     convert_to_jpeg,
     phone_format,
+    photo_renditions,
 )
 from .document_text import extract_text
 from .identity import (
@@ -29,7 +30,16 @@ from .identity import (
     organization_name_variants,
 )
 from .ooxml import ContentProblem
-from .uploads import OFFICE, PDF, PHOTO, UploadLimits, UploadRefused, refusal_for, safe_display_name
+from .uploads import (
+    OFFICE,
+    PDF,
+    PHOTO,
+    UploadLimits,
+    UploadRefused,
+    full_image_check,
+    refusal_for,
+    safe_display_name,
+)
 
 __all__ = [
     "ContentProblem",
@@ -90,12 +100,26 @@ def make_blind_copy(
         if kind == OFFICE:
             return blind_office(data)
     except ContentProblem as problem:
-        raise UploadRefused(
-            _l(
-                "No anonymous copy of %(name)s could be made for the experts. "
-                "Save or export the file again and upload the new copy.",
-                name=display_name,
-            ),
-            "blind_failed",
-        ) from problem
+        raise _no_blind_copy(display_name) from problem
     raise ValueError(f"unknown file kind {kind!r}")
+
+
+def blind_photo_files(data: bytes, display_name: str, thumbnail_size, print_px: int, print_quality: int):
+    """The blind copy, thumbnail and print-size JPEG of a verified photo (PhotoRenditions), from
+    one decode. UploadRefused with the reason when the photo turns out damaged or cannot be copied."""
+    try:
+        return photo_renditions(data, thumbnail_size, print_px, print_quality)
+    except ContentProblem as problem:
+        full_image_check(data, display_name)  # says what is wrong with the file, when it can
+        raise _no_blind_copy(display_name) from problem
+
+
+def _no_blind_copy(display_name):
+    return UploadRefused(
+        _l(
+            "No anonymous copy of %(name)s could be made for the experts. "
+            "Save or export the file again and upload the new copy.",
+            name=display_name,
+        ),
+        "blind_failed",
+    )

@@ -8,8 +8,9 @@ nothing but pixels is carried over.
 
 import io
 import warnings
+from dataclasses import dataclass
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageFile, ImageOps
 
 from .ooxml import ContentProblem
 
@@ -42,6 +43,32 @@ def blind_photo(
     are converted to sRGB before the ICC profile is dropped; images longer than
     ``max_long_side`` pixels are scaled down (None keeps the size).
     """
+    return _encoded(*_clean_pixels(data, max_long_side, max_pixels))
+
+
+@dataclass(frozen=True)
+class PhotoRenditions:
+    blind: bytes       # blind_photo's copy
+    thumbnail: bytes   # JPEG within thumbnail_size
+    print: bytes       # JPEG, long side at most print_px
+
+
+def photo_renditions(data: bytes, thumbnail_size: tuple[int, int], print_px: int, print_quality: int,
+                     max_long_side: int | None = DEFAULT_MAX_LONG_SIDE,
+                     max_pixels: int = DEFAULT_MAX_PIXELS) -> PhotoRenditions:
+    """The blind copy, the thumbnail and the print-size photo from one decode of the pixels
+    (the upload's job used to decode the photo four times: check, blind copy, thumbnail, print).
+    The decode is strict: damaged or truncated data raises PhotoBlindingFailed."""
+    ImageFile.LOAD_TRUNCATED_IMAGES = False  # WeasyPrint turns it on process-wide when imported
+    image, output_format = _clean_pixels(data, max_long_side, max_pixels)
+    return PhotoRenditions(_encoded(image, output_format),
+                           _jpeg(_smaller(image, thumbnail_size, Image.Resampling.BICUBIC), quality=80),
+                           _jpeg(_smaller(image, (print_px, print_px), Image.Resampling.LANCZOS),
+                                 quality=print_quality, optimize=True))
+
+
+def _clean_pixels(data, max_long_side, max_pixels):
+    """(a new image holding nothing but the upright sRGB pixels, the format to write it in)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -59,7 +86,10 @@ def blind_photo(
     image = _convert_mode(image, output_format)
     if max_long_side and max(image.size) > max_long_side:
         image.thumbnail((max_long_side, max_long_side), Image.Resampling.LANCZOS)
-    fresh = Image.frombytes(image.mode, image.size, image.tobytes())
+    return Image.frombytes(image.mode, image.size, image.tobytes()), output_format
+
+
+def _encoded(fresh, output_format):
     output = io.BytesIO()
     if output_format == "JPEG":
         fresh.save(output, "JPEG", quality=JPEG_QUALITY, optimize=True)
@@ -67,6 +97,18 @@ def blind_photo(
         fresh.save(output, "WEBP", quality=JPEG_QUALITY)
     else:
         fresh.save(output, "PNG")
+    return output.getvalue()
+
+
+def _smaller(image, size, resample):
+    smaller = image.convert("RGB") if image.mode != "RGB" else image.copy()
+    smaller.thumbnail(size, resample)
+    return smaller
+
+
+def _jpeg(image, **options):
+    output = io.BytesIO()
+    image.save(output, "JPEG", **options)
     return output.getvalue()
 
 

@@ -10,7 +10,6 @@ up, so one applicant's pixel-heavy upload cannot hold every worker. A job that d
 (its worker killed) is found by `reconcile` and its file marked failed, never left
 processing forever; a case cannot be submitted while a file is not ready.
 """
-import io
 import logging
 import os
 from datetime import timedelta
@@ -159,31 +158,17 @@ def states(case):
             for item in case.evidence if item.kind != "link"]
 
 
-def thumbnail(blind_bytes):
-    from PIL import Image
-
-    image = Image.open(io.BytesIO(blind_bytes))
-    image.draft("RGB", THUMBNAIL_SIZE)  # a JPEG decodes at 1/2 to 1/8 of its size: a fraction of the time
-    image.thumbnail(THUMBNAIL_SIZE)
-    output = io.BytesIO()
-    image.convert("RGB").save(output, "JPEG", quality=80)
-    return output.getvalue()
-
-
 def _derived_files(evidence, data):
     """{column: bytes} of the files made from the original; UploadRefused with the reason."""
-    from ..publishing.photos import print_rendition
-    from .blind import make_blind_copy
-    from .uploads import PHOTO, full_image_check
+    from ..publishing.photos import JPEG_QUALITY, PRINT_MAX_PX
+    from .blind import blind_photo_files, make_blind_copy
+    from .uploads import PHOTO
 
-    if evidence.kind == PHOTO:
-        full_image_check(data, evidence.original_name)  # the whole image decodes: not damaged
-    blind = make_blind_copy(data, evidence.kind, evidence.original_name)
-    files = {"blind_storage_name": blind}
-    if evidence.kind == PHOTO:
-        files["thumbnail_name"] = thumbnail(blind)
-        files["print_storage_name"] = print_rendition(blind)
-    return files
+    if evidence.kind == PHOTO:  # one decode, strict: a damaged photo is refused with its reason
+        made = blind_photo_files(data, evidence.original_name, THUMBNAIL_SIZE, PRINT_MAX_PX, JPEG_QUALITY)
+        return {"blind_storage_name": made.blind, "thumbnail_name": made.thumbnail,
+                "print_storage_name": made.print}
+    return {"blind_storage_name": make_blind_copy(data, evidence.kind, evidence.original_name)}
 
 
 def _extension(column, evidence):

@@ -68,6 +68,11 @@ def short_name(name):
     return name
 
 
+def load_tables():
+    """Build the lookup tables now (a job worker does, before it forks: see jobs/worker.py)."""
+    _by_code(), _by_form()
+
+
 @lru_cache(maxsize=1)
 def _table():
     path = Path(__file__).with_name("regions.csv")

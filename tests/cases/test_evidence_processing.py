@@ -148,7 +148,7 @@ def test_a_failed_job_can_be_retried(app, org_client, draft, monkeypatch):
         raise RuntimeError("the disk is full")
 
     with monkeypatch.context() as patched:
-        patched.setattr(blind, "make_blind_copy", broken)
+        patched.setattr(blind, "blind_photo_files", broken)  # a photo's blind copy, thumbnail and print size
         upload(org_client, draft, ("晨练.jpg", jpeg_bytes()))
     [item] = evidence_rows()
     assert item.processing == "failed" and "failed unexpectedly" in item.processing_error
