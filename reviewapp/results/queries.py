@@ -194,12 +194,20 @@ def group_label(campaign, dimension, value):
     return province_label(value) or str(value)
 
 
+def groups_key(campaign):
+    """What the candidates' groups depend on: the ranking (results_stamp, version) and the
+    campaign's themes. A reviewed case's themes change only when a theme is merged into
+    another, which removes the merged theme (an organization's type and province are fixed)."""
+    return (campaign.id, campaign.results_stamp, campaign.version,
+            tuple((t.id, t.position, t.name_zh, t.name_en) for t in campaign.themes))
+
+
 def case_groups(campaign):
     """{case id: {"theme": frozenset of theme ids, "org_type": .., "province": ..}}: the selection
     dimensions of the campaign's cases, from plain columns, two queries, kept while
     the ranking is (the selection page read 5,000 cases as objects on every view: 0.5 s)."""
-    key = (campaign.id, campaign.results_stamp, campaign.version)
-    return app_cache("selection-groups", size=4, max_age=900).get(key, lambda: _case_groups(campaign))
+    return app_cache("selection-groups", size=4, max_age=900).get(groups_key(campaign),
+                                                                  lambda: _case_groups(campaign))
 
 
 def _case_groups(campaign):
@@ -218,9 +226,13 @@ def _case_groups(campaign):
 
 
 def candidates(results):
-    """Selection candidates from the ranked results, with their groups."""
-    groups = case_groups(results.campaign)
-    return candidates_from_results(results.results, {r.case_id: groups[r.case_id] for r in results.results})
+    """Selection candidates from the ranked results, with their groups; kept with the groups
+    (5,000 of them cost a third of the selection page's time). Ranks and calibrated scores do
+    not depend on the disagreement threshold, so one list serves every threshold."""
+    def build():
+        groups = case_groups(results.campaign)
+        return candidates_from_results(results.results, {r.case_id: groups[r.case_id] for r in results.results})
+    return app_cache("selection-candidates", size=4, max_age=900).get(groups_key(results.campaign), build)
 
 
 def case_rows(case_ids):
@@ -230,7 +242,13 @@ def case_rows(case_ids):
 
 
 def groups_present(results):
-    """[(dimension, value, label)] of every group the candidates belong to, per dimension by label."""
+    """[(dimension, value, label)] of every group the candidates belong to, per dimension by label;
+    kept with the groups, by language (the labels)."""
+    return app_cache("selection-groups-present", size=8, max_age=900).get(
+        (groups_key(results.campaign), current_language()), lambda: _groups_present(results))
+
+
+def _groups_present(results):
     groups = case_groups(results.campaign)
     seen = set()
     for result in results.results or ():
@@ -246,7 +264,7 @@ def proposal(campaign, candidates, limits):
     """select_cases for the selection page, kept while the ranking is: the exact solve takes
     about half a second for 5,000 cases and the page is opened again and again unchanged.
     By language too: the proposal's messages name the groups."""
-    key = (campaign.id, campaign.results_stamp, campaign.version, campaign.selection_quota, current_language(),
+    key = (groups_key(campaign), campaign.selection_quota, current_language(),
            tuple((limit.dimension, limit.value, limit.minimum, limit.maximum) for limit in limits))
     return app_cache("selection-proposals", size=8, max_age=900).get(
         key, lambda: select_cases(candidates, campaign.selection_quota, limits))

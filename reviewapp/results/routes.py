@@ -12,6 +12,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from ..access import allow
 from ..assignment.operations import AssignmentRefused, add_extra_reviewer
@@ -152,13 +153,30 @@ def _selection_page(campaign, values, status=200, errors=(), final=None, reasons
     proposed = set(proposal.selected) if proposal else set()
     shown = shown_candidates(candidates, campaign.selection_quota, final | proposed, bool(values.get("all")))
     results.cases = queries.case_rows([c.case_id for c in shown])
+    reasons = reasons or {i: d.reason or "" for i, d in decisions.items()}
+    rows_html = _selection_rows_html(campaign, shown, results.cases, proposed, final, reasons, keep=status == 200)
     return render_template(
         "results/selection.html", campaign=campaign, results=results, candidates=candidates, shown=shown,
+        rows_html=rows_html,
         limits=limits, all_rows_url=url_for("results.selection", campaign_id=campaign.id, all=1, **{
             k: v for k, v in values.items() if k.startswith(("min-", "max-")) or k == "propose"}),
         groups=queries.groups_present(results), values=values, proposal=proposal, final=final,
-        reasons=reasons or {i: d.reason or "" for i, d in decisions.items()}, decisions=decisions,
+        reasons=reasons, decisions=decisions,
         errors=errors, counts=counts, dimensions=queries.DIMENSIONS, form=FlaskForm(), proposed=proposed), status
+
+
+def _selection_rows_html(campaign, shown, cases, proposed, final, reasons, keep=True):
+    """The selection table's rows, drawn again only when something they show changes: the key
+    holds each row's rank, score, title (as read in this request), proposed / ticked marks and
+    reason, whether the results are published, and the language. The CSRF token stays outside."""
+    published = campaign.published_at is not None
+    key = (campaign.id, current_language(), published,
+           tuple((c.case_id, c.rank, c.score, cases[c.case_id].title, c.case_id in proposed, c.case_id in final,
+                  reasons.get(c.case_id, "")) for c in shown))
+    context = dict(shown=shown, cases=cases, proposed=proposed, final=final, reasons=reasons, published=published)
+    if not keep:  # a refused form's rows, with what was typed: shown once
+        return Markup(render_template("results/_selection_rows.html", **context))
+    return rendered("selection-rows", key, "results/_selection_rows.html", size=8, max_age=900, **context)
 
 
 ROWS_PER_SEAT, MIN_ROWS = 3, 100
