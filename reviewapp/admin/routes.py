@@ -17,7 +17,7 @@ from ..security import DOWNLOAD_POLICY
 from ..units.models import RecommendingUnit
 from ..units.registration import creation_order, registration_table, registration_xlsx
 from .forms import InvitationForm
-from .queries import case_list_query
+from .queries import case_list_page
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -44,8 +44,7 @@ def organizations():
 @allow(Role.ADMIN)
 def cases():
     filters = {key: request.args.get(key, "") for key in ("campaign", "state", "province")}
-    rows = db.paginate(case_list_query(filters), page=int_arg("page", 1, low=1, high=MAX_PAGE),
-                       per_page=50, error_out=False)
+    rows = case_list_page(filters, int_arg("page", 1, low=1, high=MAX_PAGE))
     return render_template("admin/cases.html", cases=rows, filters=filters, campaigns=all_campaigns(),
                            states=list(CaseState), provinces=province_choices())
 

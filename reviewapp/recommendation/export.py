@@ -40,12 +40,12 @@ def cases_workbook(campaign, rows):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        shown, organization = row.shown, row.case.organization
+        shown, organization = row.shown, row.organization
         figures = [getattr(shown, name, None) for name in ("volunteers", "service_hours", "activities_held",
                                                           "people_served")]
         append_row(sheet, [row.number, row.title, organization.name, str(organization.org_type_label),
-                      "、".join(row.theme_names), format_local(row.case.submitted_at, campaign.timezone),
-                      str(row.case.state.label), *figures])
+                      "、".join(row.theme_names), format_local(row.submitted_at, campaign.timezone),
+                      str(row.state.label), *figures])
     for letter, width in zip("ABCDEFG", (12, 40, 32, 28, 24, 18, 16)):
         sheet.column_dimensions[letter].width = width
     buffer = BytesIO()

@@ -8,15 +8,19 @@ wrote after a return.
 """
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from types import SimpleNamespace
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case as sql_case, type_coerce
 
 from ..cache import app_cache
-from ..cases.models import Case
-from ..cases.snapshot import submitted_version
-from ..cases.workflow import CaseState
+from ..cases.models import Case, case_themes
+from ..cases.snapshot import SubmittedVersion
+from ..cases.workflow import EDITABLE_STATES, CaseState
 from ..extensions import db
-from ..organizations.reference import ORG_TYPES
+from ..i18n import localized
+from ..organizations.models import Organization
+from ..organizations.reference import ORG_TYPES, org_type_label
+from .queries import RECOMMENDED_STATES
 
 PER_PAGE = 25
 SORTS = ("number", "title", "organization", "submitted", "state")
@@ -31,8 +35,9 @@ def case_numbers(campaign):
     every case of the campaign on every view (5,000 rows a request)."""
     ever_submitted = (Case.campaign_id == campaign.id,
                       (Case.first_submitted_at.is_not(None)) | (Case.submitted_at.is_not(None)))
+    # count(*), not count(id): ix_cases_first_submission answers it from the index alone.
     count, latest = db.session.execute(db.select(
-        db.func.count(Case.id), db.func.max(db.func.coalesce(Case.first_submitted_at, Case.submitted_at)))
+        db.func.count(), db.func.max(db.func.coalesce(Case.first_submitted_at, Case.submitted_at)))
         .filter(*ever_submitted)).one()
     key = (campaign.id, campaign.year, count, str(latest))
     return app_cache("case-numbers", size=8, max_age=600).get(key, lambda: _numbered(campaign, ever_submitted))
@@ -45,9 +50,37 @@ def _numbered(campaign, ever_submitted):
     return {row.id: f"{campaign.year}-{n:04d}" for n, row in enumerate(ordered, start=1)}
 
 
+@dataclass(frozen=True)
+class Applicant:
+    """The organization's columns the list shows, searches and filters by."""
+
+    name: str
+    short_names: str | None
+    org_type: str
+    credit_code: str | None
+
+    @property
+    def org_type_label(self):
+        return org_type_label(self.org_type)
+
+
+@dataclass(frozen=True)
+class ThemeName:
+    id: int
+    name_zh: str
+    name_en: str
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+
 @dataclass
 class Row:
-    case: Case
+    id: int
+    state: CaseState
+    submitted_at: datetime | None
+    organization: Applicant
     shown: object            # the submitted version (None: not kept; the case shows no text)
     number: str
 
@@ -64,7 +97,7 @@ class Row:
         return [theme.name for theme in self.shown.themes] if self.shown is not None else []
 
     def haystack(self):
-        organization = self.case.organization
+        organization = self.organization
         parts = [self.number, self.title, organization.name, organization.short_names or "",
                  self.shown.summary if self.shown is not None else ""]
         return " ".join(parts).casefold()
@@ -109,23 +142,63 @@ def city_of(organization):
     return code[2:6] if len(code) >= 8 and code[2:8].isdigit() else ""
 
 
+_FIGURES = ("volunteers", "service_hours", "activities_held", "people_served")
+
+
 def unit_rows(unit_id, campaign):
-    """Every case the unit screens in the campaign (drafts are the applicant's own), as Rows."""
-    cases = db.session.scalars(db.select(Case).filter(
-        Case.unit_id == unit_id, Case.campaign_id == campaign.id,
-        Case.state != CaseState.DRAFT).order_by(Case.submitted_at, Case.id)
-        .options(selectinload(Case.organization), selectinload(Case.themes))).all()   # no query per row
+    """Every case the unit screens in the campaign (drafts are the applicant's own), as Rows.
+    Read as columns (two queries, no ORM objects): the list and a case's previous/next need
+    every row on each view. A case editable again shows its submitted copy, the only
+    snapshot read."""
+    editable = Case.state.in_(EDITABLE_STATES)
+    theirs = (Case.unit_id == unit_id, Case.campaign_id == campaign.id, Case.state != CaseState.DRAFT)
+    rows = db.session.execute(
+        db.select(Case.id, Case.state, Case.submitted_at, Case.title, Case.summary,
+                  *(getattr(Case, name) for name in _FIGURES),
+                  type_coerce(sql_case((editable, Case.submitted_snapshot)), Case.submitted_snapshot.type)
+                  .label("snapshot"),
+                  Organization.name, Organization.short_names, Organization.org_type, Organization.credit_code)
+        .join(Organization, Organization.id == Case.organization_id)
+        .filter(*theirs).order_by(Case.submitted_at, Case.id)).all()
+    # The names from the campaign's themes, which the filter lists anyway (a case's themes are
+    # its campaign's: the form offers no other).
+    names = {theme.id: ThemeName(theme.id, theme.name_zh, theme.name_en) for theme in campaign.themes}
+    themes = {}
+    for case_id, theme_id in db.session.execute(
+            db.select(case_themes.c.case_id, case_themes.c.theme_id)
+            .filter(case_themes.c.case_id.in_(db.select(Case.id).filter(*theirs, ~editable)))):
+        if theme_id in names:
+            themes.setdefault(case_id, []).append(names[theme_id])
+    order = {theme_id: n for n, theme_id in enumerate(names)}     # campaign.themes: by position
+    for listed in themes.values():
+        listed.sort(key=lambda theme: order[theme.id])
     numbers = case_numbers(campaign)
-    return [Row(case, submitted_version(case), numbers.get(case.id, "")) for case in cases]
+    return [Row(row.id, row.state, row.submitted_at,
+                Applicant(row.name, row.short_names, row.org_type, row.credit_code),
+                _shown(row, themes.get(row.id, [])), numbers.get(row.id, "")) for row in rows]
+
+
+def quota_left(rows, campaign):
+    """queries.quota_left from the unit's rows at hand (every case of the unit in the campaign
+    but drafts, which never use the quota), without another query."""
+    return max(campaign.unit_quota - sum(row.state in RECOMMENDED_STATES for row in rows), 0)
+
+
+def _shown(row, themes):
+    """What the unit reads of the case (cases/snapshot.py: submitted_version), from its columns."""
+    if row.state not in EDITABLE_STATES:
+        return SimpleNamespace(title=row.title, summary=row.summary, themes=themes,
+                               **{name: getattr(row, name) for name in _FIGURES})
+    return SubmittedVersion(row.snapshot) if row.snapshot else None
 
 
 def _sort_key(sort):
     return {
         "number": lambda row: row.number,
         "title": lambda row: row.title.casefold(),
-        "organization": lambda row: row.case.organization.name,
-        "submitted": lambda row: row.case.submitted_at or _EARLY,
-        "state": lambda row: (row.case.state.label, row.number),
+        "organization": lambda row: row.organization.name,
+        "submitted": lambda row: row.submitted_at or _EARLY,
+        "state": lambda row: (row.state.label, row.number),
     }[sort]
 
 
@@ -134,10 +207,10 @@ def select(rows, query):
     needle = query.q.casefold()
     chosen = [row for row in rows
               if (not needle or needle in row.haystack())
-              and (not query.state or row.case.state.value == query.state)
+              and (not query.state or row.state.value == query.state)
               and (query.theme is None or query.theme in row.theme_ids)
-              and (not query.org_type or row.case.organization.org_type == query.org_type)
-              and (not query.city or city_of(row.case.organization) == query.city)]
+              and (not query.org_type or row.organization.org_type == query.org_type)
+              and (not query.city or city_of(row.organization) == query.city)]
     return sorted(chosen, key=_sort_key(query.sort), reverse=query.desc)
 
 
@@ -166,7 +239,7 @@ class Neighbours:
 
 def neighbours(rows, case_id, query):
     """The cases before and after `case_id` in the list as the unit filtered and sorted it."""
-    ids = [row.case.id for row in select(rows, query)]
+    ids = [row.id for row in select(rows, query)]
     if case_id not in ids:
         return None
     at = ids.index(case_id)
@@ -176,8 +249,8 @@ def neighbours(rows, case_id, query):
 
 def filter_options(rows, campaign):
     """The choices of the filters, from the rows present (types, cities) and the campaign (themes)."""
-    types = {row.case.organization.org_type for row in rows}
-    cities = sorted({city_of(row.case.organization) for row in rows} - {""})
+    types = {row.organization.org_type for row in rows}
+    cities = sorted({city_of(row.organization) for row in rows} - {""})
     return {"themes": [(theme.id, theme.name) for theme in campaign.themes],
             "org_types": [(code, label) for code, label in ORG_TYPES if code in types],
             "cities": [(code, city_label(code)) for code in cities],

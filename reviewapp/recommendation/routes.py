@@ -4,8 +4,10 @@ from io import BytesIO
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from ..access import allow
+from ..cache import request_memo
 from ..auth.models import Role
 from ..campaigns.models import Campaign
 from ..campaigns.phases import Window, describe_window, is_open
@@ -24,7 +26,10 @@ bp = Blueprint("recommendation", __name__, url_prefix="/recommendation")
 
 def in_jurisdiction(user, case_id):
     """A unit user may see the case only if their unit screens it."""
-    case = db.session.get(Case, case_id)
+    case = db.session.get(Case, case_id, options=[joinedload(Case.organization), joinedload(Case.campaign)])
+    # Held for the view: the session's identity map keeps objects only while they are referenced,
+    # and the view would read the case (and its organization and campaign) again.
+    request_memo("recommendation.case")[case_id] = case
     return case is not None and user.unit_id is not None and case.unit_id == user.unit_id
 
 
@@ -44,7 +49,7 @@ def index():
         "recommendation/index.html", campaign=campaign, query=query, all_rows=rows,
         page=listing.paginate(listing.select(rows, query), query.page),
         options=listing.filter_options(rows, campaign), reason_form=ReasonForm(formdata=None),
-        quota_left=queries.quota_left(current_user.unit_id, campaign),
+        quota_left=listing.quota_left(rows, campaign),
         window_open=is_open(campaign, Window.RECOMMENDATION),
         window=describe_window(campaign, Window.RECOMMENDATION))
 
@@ -71,7 +76,8 @@ def show(case_id):
     case = db.session.get(Case, case_id)
     rows = listing.unit_rows(case.unit_id, case.campaign)
     return screening.case_page(case, listing.neighbours(rows, case.id, listing.Query.from_args(request.args)),
-                               number=next((row.number for row in rows if row.case.id == case.id), ""))
+                               number=next((row.number for row in rows if row.id == case.id), ""),
+                               quota_left=listing.quota_left(rows, case.campaign))
 
 
 def _act(case_id, action):

@@ -66,8 +66,10 @@ def context(case):
                 categories=_labels(getattr(shown, "volunteer_categories", ()), VOLUNTEER_CATEGORIES))
 
 
-def case_page(case, neighbours=None, number=None):
+def case_page(case, neighbours=None, number=None, quota_left=None):
     """The unit's page of one case: everything submitted, the decision, previous/next."""
+    if quota_left is None:
+        quota_left = queries.quota_left(case.unit_id, case.campaign)
     if number is None:
         from .listing import case_numbers
         number = case_numbers(case.campaign).get(case.id, "")
@@ -75,7 +77,7 @@ def case_page(case, neighbours=None, number=None):
     return render_template(
         "recommendation/case.html", **context(case), case_number=number, can=can, reason_form=ReasonForm(),
         notes=notes_of(case), note_form=NoteForm(formdata=None),
-        confirm_form=ConfirmForm(), quota_left=queries.quota_left(case.unit_id, case.campaign),
+        confirm_form=ConfirmForm(), quota_left=quota_left,
         window_open=is_open(case.campaign, Window.RECOMMENDATION), neighbours=neighbours)
 
 
