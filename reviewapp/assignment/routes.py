@@ -39,21 +39,26 @@ def show(campaign_id):
     run = summary.run
     run_form = RunForm(evenness=run.evenness, balance_weight=run.balance_weight or 5,
                        fairness=run.fairness) if run else RunForm()
-    return render_template("assignment/show.html", campaign=campaign, summary=summary, tables=_tables(summary),
-                           in_pool=sum(1 for e, _load, _cap in summary.load if e.in_pool),
-                           add_form=AddReviewerForm(), action_form=ActionForm(), run_form=run_form,
+    action_form, tables = ActionForm(), _tables(summary)
+    cases_html = Markup(tables["cases"].replace(Markup(CSRF_MARKER), action_form.hidden_tag()))
+    return render_template("assignment/show.html", campaign=campaign, summary=summary, tables=tables,
+                           cases_html=cases_html, in_pool=sum(1 for e, _load, _cap in summary.load if e.in_pool),
+                           add_form=AddReviewerForm(), action_form=action_form, run_form=run_form,
                            bidding_form=BiddingForm(enabled=campaign.bidding_enabled))
+
+
+CSRF_MARKER = "<!-- csrf -->"
 
 
 def _tables(summary):
     """The long parts of the page (100 cases with their reviewers, the expert list of the
     add form, every expert's load), reused while the stored assignment, the pool, the
     experts and the language are the same (summary.key, see operations.preview_key).
-    They hold no CSRF token: the page's forms carry it."""
+    They hold no CSRF token: the Remove forms hold CSRF_MARKER, replaced on every view."""
     def render():
         add_form = AddReviewerForm(formdata=None)
         add_form.expert_id.choices = [(e.id, e.name) for e, _load, _cap in summary.load if e.in_pool]
-        context = dict(summary=summary, campaign_id=summary.key[0],
+        context = dict(summary=summary, campaign_id=summary.key[0], csrf_marker=Markup(CSRF_MARKER),
                        names={e.id: e.name for e, _load, _cap in summary.load},
                        # Translated once, not once per row: a page lists hundreds of reviewers.
                        labels={state: str(state.label) for state in (*AssignmentStatus, *CaseState)})
