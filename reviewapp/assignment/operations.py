@@ -24,9 +24,11 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, insert, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit import record
-from ..auth.models import User
+from ..auth.models import Role, User
+from ..cache import app_cache
 from ..cases.models import Case
 from ..cases.workflow import CaseState, transition
 from ..campaigns.models import Campaign
@@ -93,6 +95,7 @@ class Preview:
     proposed: int
     run: object = None                  # the latest AssignmentRun
     explanation: list = field(default_factory=list)
+    key: tuple = ()                     # preview_key: what the cached parts of the page are kept under
 
     @property
     def complete(self):
@@ -164,6 +167,7 @@ def run_assignment(actor, campaign, options=None, progress=None, run=None):
             "created_at": utcnow()} for case_id, expert_id in sorted(chosen - kept)]
     if new:
         db.session.execute(insert(ReviewAssignment), new)
+    _assignments_changed(campaign)
     run = run or AssignmentRun(campaign_id=campaign.id, created_by_id=getattr(actor, "id", None))
     run.seed, run.evenness, run.balance_weight, run.fairness = (
         seed, options.evenness, float(options.balance_weight), bool(options.fairness))
@@ -219,40 +223,128 @@ def latest_run(campaign):
 def preview(campaign, page=1):
     """What is stored now, read without solving: one page of cases with their
     reviewers, every expert's load and cap, the cases short of reviewers, and
-    the latest run's figures and reasons."""
-    from .problem import PoolCase
+    the latest run's figures and reasons.
+
+    Summing 15,000 assignments on every view cost about 20 ms of database time, so the
+    sums and the page's rows are kept per worker under `preview_key`, which three cheap
+    reads make each view. Nothing the page shows changes without changing that key."""
+    key = preview_key(campaign)
     k = campaign.reviewers_per_case
-    case_count = db.session.scalar(db.select(func.count(Case.id)).filter(pool_filter(campaign))) or 0
+    summary = app_cache("assignment-summary", size=8, max_age=600).get(key, lambda: _summary(campaign, key))
+    pages = max(1, -(-summary.case_count // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    cases, by_case = app_cache("assignment-page", size=32, max_age=600).get(
+        (key, page), lambda: _page_rows(campaign, page))
+    run = latest_run(campaign)
+    explanation = [Reason.from_stored(item) for item in (run.explanation or [])] if run and run.finished else []
+    return Preview(k=k, cases=cases, case_count=summary.case_count, page=page, pages=pages, by_case=by_case,
+                   load=summary.load, short=summary.short, total_affinity=summary.total_affinity,
+                   proposed=summary.proposed, run=run, explanation=explanation, key=key)
+
+
+def preview_key(campaign):
+    """A key that changes whenever the stored assignment page would: the campaign's
+    results_stamp (renewed by every change to its assignments and declines,
+    results/freshness.py and `_assignments_changed`), its version (k, title,
+    bidding), the pool's size and latest case change (a case entering, leaving or
+    edited moves one of them: each change sets updated_at) and the experts as read now."""
+    pool_size, pool_changed = db.session.execute(
+        db.select(func.count(Case.id), func.max(Case.updated_at)).filter(pool_filter(campaign))).one()
+    return (campaign.id, campaign.results_stamp, campaign.version, campaign.reviewers_per_case,
+            pool_size, str(pool_changed), expert_rows())
+
+
+def expert_rows():
+    """Every expert account with its profile, if any, as plain tuples (one query)."""
+    return tuple(tuple(row) for row in db.session.connection().execute(
+        db.select(User.id, User.name, User.active, ExpertProfile.name, ExpertProfile.max_load,
+                  ExpertProfile.available, ExpertProfile.id)
+        .outerjoin(ExpertProfile, ExpertProfile.email == User.email)
+        .filter(User.role == Role.EXPERT).order_by(User.id)).all())
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    """One assignment as the page shows it (plain values, shared between requests)."""
+
+    id: int
+    expert_id: int
+    status: AssignmentStatus
+    affinity: int
+    started: bool
+
+
+@dataclass(frozen=True)
+class ExpertLoad:
+    id: int
+    name: str
+    in_pool: bool       # has a profile, active and available: may take new reviews
+
+
+@dataclass(frozen=True)
+class _Summary:
+    case_count: int
+    short: dict
+    load: list
+    total_affinity: int
+    proposed: int
+
+
+def _summary(campaign, key):
+    """The whole pool's figures: one query for the cases short of reviewers, one for the loads
+    and totals per expert; the experts come from the key."""
+    k = campaign.reviewers_per_case
     reviewers = func.count(ReviewAssignment.id)
     short = dict(db.session.execute(
         db.select(Case.id, k - reviewers).outerjoin(ReviewAssignment, and_(
             ReviewAssignment.case_id == Case.id, ReviewAssignment.campaign_id == campaign.id, _active()))
         .filter(pool_filter(campaign)).group_by(Case.id).having(reviewers < k).order_by(Case.id)).all())
-    pages = max(1, -(-case_count // PAGE_SIZE))
-    page = min(max(page, 1), pages)
+    per_expert = db.session.execute(
+        db.select(ReviewAssignment.expert_id, func.count(ReviewAssignment.id),
+                  func.coalesce(func.sum(ReviewAssignment.affinity), 0),
+                  func.count(ReviewAssignment.id).filter(ReviewAssignment.status == AssignmentStatus.PROPOSED))
+        .filter(ReviewAssignment.campaign_id == campaign.id, _active())
+        .group_by(ReviewAssignment.expert_id)).all()
+    counts = {expert_id: count for expert_id, count, _sum, _proposed in per_expert}
+    load = []
+    for user_id, user_name, active, name, max_load, available, profile_id in key[-1]:
+        in_pool = profile_id is not None and bool(active and available)
+        if in_pool or user_id in counts:
+            count = counts.get(user_id, 0)
+            # An expert out of the pool keeps only what they hold: their cap is their load.
+            cap = int(max_load if max_load is not None else 0) if in_pool else count
+            load.append((ExpertLoad(user_id, name or user_name, in_pool), count, cap))
+    return _Summary(case_count=key[4], short=short, load=load,
+                    total_affinity=int(sum(row[2] for row in per_expert)),
+                    proposed=int(sum(row[3] for row in per_expert)))
+
+
+def _page_rows(campaign, page):
+    """The cases of one page with their reviewers, as plain values."""
+    from .problem import PoolCase
     shown = [PoolCase(case_id, title, state, None, (), "") for case_id, title, state in db.session.execute(
         db.select(Case.id, Case.title, Case.state).filter(pool_filter(campaign)).order_by(Case.id)
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))]
     by_case = {case.id: [] for case in shown}
     if shown:
-        for row in db.session.scalars(db.select(ReviewAssignment).filter(
-                ReviewAssignment.campaign_id == campaign.id, _active(),
-                ReviewAssignment.case_id.in_(list(by_case)))
+        for row_id, case_id, expert_id, status, affinity, started in db.session.execute(
+                db.select(ReviewAssignment.id, ReviewAssignment.case_id, ReviewAssignment.expert_id,
+                          ReviewAssignment.status, ReviewAssignment.affinity,
+                          ReviewAssignment.started_at.is_not(None))
+                .filter(ReviewAssignment.campaign_id == campaign.id, _active(),
+                        ReviewAssignment.case_id.in_(list(by_case)))
                 .order_by(ReviewAssignment.case_id, ReviewAssignment.expert_id)):
-            by_case[row.case_id].append(row)
-    counts = loads(campaign)
-    experts = all_experts(include_ids=set(counts))
-    load = [(expert, counts.get(expert.id, 0), expert.max_load if expert.in_pool else counts.get(expert.id, 0))
-            for expert in experts]
-    totals = db.session.execute(
-        db.select(func.coalesce(func.sum(ReviewAssignment.affinity), 0),
-                  func.count(ReviewAssignment.id).filter(ReviewAssignment.status == AssignmentStatus.PROPOSED))
-        .filter(ReviewAssignment.campaign_id == campaign.id, _active())).one()
-    run = latest_run(campaign)
-    explanation = [Reason.from_stored(item) for item in (run.explanation or [])] if run and run.finished else []
-    return Preview(k=k, cases=shown, case_count=case_count, page=page, pages=pages, by_case=by_case,
-                   load=load, short=short, total_affinity=int(totals[0]), proposed=int(totals[1]),
-                   run=run, explanation=explanation)
+            by_case[case_id].append(ShownRow(row_id, expert_id, AssignmentStatus(status), affinity or 0, bool(started)))
+    return shown, by_case
+
+
+def _assignments_changed(campaign):
+    """A new results_stamp for `campaign`: the bulk statements of a run and a confirmation
+    bypass the flush in which results/freshness.py renews it."""
+    stamp = secrets.token_hex(8)
+    db.session.execute(update(Campaign).where(Campaign.id == campaign.id).values(results_stamp=stamp)
+                       .execution_options(synchronize_session=False))
+    set_committed_value(campaign, "results_stamp", stamp)
 
 
 def _active():
@@ -416,6 +508,7 @@ def confirm_assignment(actor, campaign):
     for start in range(0, len(ids), 5000):
         db.session.execute(update(ReviewAssignment).where(ReviewAssignment.id.in_(ids[start:start + 5000]))
                            .values(status=AssignmentStatus.CONFIRMED, confirmed_at=now))
+    _assignments_changed(campaign)
     db.session.expire_all()
     cases = db.session.scalars(db.select(Case).filter(Case.id.in_(list(built.case_index)))).all() \
         if built.case_index else []

@@ -2,12 +2,15 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..access import allow
 from ..auth.models import Role
+from ..cache import app_cache
 from ..campaigns.models import Campaign
 from ..experts.operations import set_bidding
 from ..extensions import db
+from ..i18n import current_language
 from ..jobs import JobAlreadyRunning
 from ..views import committed
 from . import operations
@@ -33,17 +36,37 @@ def _back(campaign_id):
 def show(campaign_id):
     campaign = _campaign_or_404(campaign_id)
     summary = operations.preview(campaign, page=request.args.get("page", 1, type=int))
-    add_form = AddReviewerForm()
-    add_form.expert_id.choices = [(e.id, e.name) for e, _load, _cap in summary.load if e.in_pool]
     run = summary.run
     run_form = RunForm(evenness=run.evenness, balance_weight=run.balance_weight or 5,
                        fairness=run.fairness) if run else RunForm()
-    return render_template("assignment/show.html", campaign=campaign, summary=summary, add_form=add_form,
-                           action_form=ActionForm(), run_form=run_form,
-                           bidding_form=BiddingForm(enabled=campaign.bidding_enabled),
-                           names={e.id: e.name for e, _load, _cap in summary.load},
-                           # Translated once, not once per row: a page lists hundreds of reviewers.
-                           labels={state: str(state.label) for state in (*AssignmentStatus, *CaseState)})
+    action_form, tables = ActionForm(), _tables(summary)
+    cases_html = Markup(tables["cases"].replace(Markup(CSRF_MARKER), action_form.hidden_tag()))
+    return render_template("assignment/show.html", campaign=campaign, summary=summary, tables=tables,
+                           cases_html=cases_html, in_pool=sum(1 for e, _load, _cap in summary.load if e.in_pool),
+                           add_form=AddReviewerForm(), action_form=action_form, run_form=run_form,
+                           bidding_form=BiddingForm(enabled=campaign.bidding_enabled))
+
+
+CSRF_MARKER = "<!-- csrf -->"
+
+
+def _tables(summary):
+    """The long parts of the page (100 cases with their reviewers, the expert list of the
+    add form, every expert's load), reused while the stored assignment, the pool, the
+    experts and the language are the same (summary.key, see operations.preview_key).
+    They hold no CSRF token: the Remove forms hold CSRF_MARKER, replaced on every view."""
+    def render():
+        add_form = AddReviewerForm(formdata=None)
+        add_form.expert_id.choices = [(e.id, e.name) for e, _load, _cap in summary.load if e.in_pool]
+        context = dict(summary=summary, campaign_id=summary.key[0], csrf_marker=Markup(CSRF_MARKER),
+                       names={e.id: e.name for e, _load, _cap in summary.load},
+                       # Translated once, not once per row: a page lists hundreds of reviewers.
+                       labels={state: str(state.label) for state in (*AssignmentStatus, *CaseState)})
+        return {"cases": Markup(render_template("assignment/_cases.html", **context)),
+                "add_fields": Markup(render_template("assignment/_add_fields.html", add_form=add_form)),
+                "load": Markup(render_template("assignment/_load.html", **context))}
+    key = (summary.key, summary.page, current_language())
+    return app_cache("assignment-html", size=32, max_age=600).get(key, render)
 
 
 @bp.post("/campaigns/<int:campaign_id>/run")
