@@ -1,8 +1,6 @@
 """Look-ups behind the administration lists."""
 from dataclasses import dataclass
 
-from sqlalchemy import Index
-
 from ..campaigns.models import Campaign
 from ..cases.models import Case
 from ..cases.workflow import CaseState
@@ -15,10 +13,6 @@ from ..units.models import RecommendingUnit
 
 PER_PAGE = 50
 
-# The list of a campaign's cases, newest first, reads its 50 rows from this index instead of
-# sorting all 5,000 (PostgreSQL: 4 ms -> 0.1 ms). Declared beside its one user; migration 0022.
-Index("ix_cases_campaign_newest", Case.__table__.c.campaign_id, Case.__table__.c.created_at,
-      Case.__table__.c.id)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, delete, func, insert, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from ..audit import record
 from ..auth.models import Role, User
@@ -341,10 +340,9 @@ def _page_rows(campaign, page):
 def _assignments_changed(campaign):
     """A new results_stamp for `campaign`: the bulk statements of a run and a confirmation
     bypass the flush in which results/freshness.py renews it."""
-    stamp = secrets.token_hex(8)
-    db.session.execute(update(Campaign).where(Campaign.id == campaign.id).values(results_stamp=stamp)
-                       .execution_options(synchronize_session=False))
-    set_committed_value(campaign, "results_stamp", stamp)
+    from ..results.freshness import renew_stamps
+
+    renew_stamps(db.session, {campaign.id})
 
 
 def _active():

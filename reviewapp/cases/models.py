@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -76,7 +77,14 @@ class Case(db.Model):
     evidence = relationship("Evidence", back_populates="case", order_by="Evidence.position",
                             cascade="all, delete-orphan")
 
-    __table_args__ = (UniqueConstraint("organization_id", "start_token", name="uq_cases_start_token"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "start_token", name="uq_cases_start_token"),
+        # The case numbers' stamp (recommendation/listing.py) is count(*) answered from this index
+        # alone; the administrator's list reads a campaign's newest 50 from the second instead of
+        # sorting all 5,000 (PostgreSQL: 4.5 -> 0.6 ms and 4 -> 0.1 ms).
+        Index("ix_cases_first_submission", "campaign_id", "first_submitted_at", "submitted_at"),
+        Index("ix_cases_campaign_newest", "campaign_id", "created_at", "id"),
+    )
     __mapper_args__ = {"version_id_col": version}
 
 

@@ -57,14 +57,19 @@ def campaigns_touched(session):
 
 @event.listens_for(Session, "before_flush")
 def _new_stamps(session, _flush_context, _instances):
-    touched = campaigns_touched(session)
-    if not touched:
+    renew_stamps(session, campaigns_touched(session))
+
+
+def renew_stamps(session, campaign_ids):
+    """Give the campaigns a new results_stamp: the flush hook above, and bulk statements (an
+    assignment run, a confirmation), which bypass the flush, call it."""
+    if not campaign_ids:
         return
     stamp = secrets.token_hex(8)
-    session.execute(update(Campaign).where(Campaign.id.in_(touched)).values(results_stamp=stamp)
+    session.execute(update(Campaign).where(Campaign.id.in_(campaign_ids)).values(results_stamp=stamp)
                     .execution_options(synchronize_session=False))
     # The session's own campaign objects learn the stamp too, without becoming "changed".
-    for campaign_id in touched:
+    for campaign_id in campaign_ids:
         campaign = session.identity_map.get(identity_key(Campaign, campaign_id))
         if campaign is not None:
             set_committed_value(campaign, "results_stamp", stamp)

@@ -1,12 +1,12 @@
-"""indexes for the unit's list (case numbers' stamp) and the admin's case list (newest first)
+"""cases: indexes for the unit's list (the case numbers' stamp) and the administrator's list (newest first)
 
-Revision ID: 0022_perf_b
+Revision ID: 0021_case_list_indexes
 Revises: 0020_organization_members
 """
 from alembic import op
 
 
-revision = "0022_perf_b"
+revision = "0021_case_list_indexes"
 down_revision = "0020_organization_members"
 branch_labels = None
 depends_on = None
