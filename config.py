@@ -84,6 +84,8 @@ class Config:
     IMAGE_MAX_PIXELS = _env_int("IMAGE_MAX_PIXELS", 50_000_000)
     SPREADSHEET_MAX_ROWS = _env_int("SPREADSHEET_MAX_ROWS", 10_000)
     SPREADSHEET_MAX_COLUMNS = _env_int("SPREADSHEET_MAX_COLUMNS", 100)
+    # Cases x experts above which an assignment run goes to a background job (assignment/operations.py).
+    ASSIGNMENT_JOB_PAIRS = _env_int("ASSIGNMENT_JOB_PAIRS", 2_000_000)
     # LibreOffice renders Office evidence to PDF for reading in the browser.
     SOFFICE_BINARY = os.environ.get("SOFFICE_BINARY", "soffice")
     OFFICE_PREVIEW_TIMEOUT = _env_int("OFFICE_PREVIEW_TIMEOUT", 120)
@@ -125,6 +127,9 @@ class Config:
 
     # Background jobs: "thread" runs them inside the app process (embedded
     # default, no extra service); "rq" queues them in Redis for `flask worker`.
+    # JSON lines on stderr unless LOG_FORMAT is something else (ops/logging.py).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     JOB_BACKEND = os.environ.get("JOB_BACKEND", "thread")
     JOB_QUEUE = os.environ.get("JOB_QUEUE", "reviewapp")
     JOB_TIMEOUT = _env_int("JOB_TIMEOUT", 1800)
