@@ -14,8 +14,10 @@ from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from .extensions import login_manager
+from .extensions import db, login_manager
 
 
 @dataclass(frozen=True)
@@ -42,14 +44,39 @@ def allow(*roles, check=None):
                 abort(403)
             # 404, not 403: another user's object should not even be
             # confirmed to exist.
-            if check is not None and not check(current_user, **kwargs):
+            with _holding_loads() as loaded:
+                allowed = check is None or check(current_user, **kwargs)
+            if not allowed:
                 abort(404)
-            return view(*args, **kwargs)
+            response = view(*args, **kwargs)
+            del loaded  # held until the view has run
+            return response
 
         guarded.access = Access(roles=frozenset(roles), check=check)
         return guarded
 
     return decorator
+
+
+class _holding_loads:
+    """What the check loads (the case, the review, ...) stays loaded for the view: the session
+    holds its objects only weakly, so the view's own get() would otherwise read the row again
+    (a case row with all its text, on nearly every case page)."""
+
+    def __enter__(self):
+        self.session = db.session()
+        self.held = self.session.info["held_for_view"] = []
+        return self.held
+
+    def __exit__(self, *exc):
+        self.session.info.pop("held_for_view", None)
+
+
+@event.listens_for(Session, "loaded_as_persistent")
+def _hold_for_view(session, instance):
+    held = session.info.get("held_for_view")
+    if held is not None:
+        held.append(instance)
 
 
 def declared_access(endpoint, app=None):

@@ -16,11 +16,13 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
+from sqlalchemy import String, cast, func, literal
 
 from ..audit import record
 from ..extensions import db
 from ..jobs import JobAlreadyRunning, JobStatus, enqueue
+from ..jobs.liveness import dead_condition
+from ..jobs.models import ACTIVE, Job
 from ..jobs.operations import active_job
 from ..jobs.runner import JobFailed
 from ..locking import lock_for_write
@@ -90,12 +92,23 @@ def _job_gone(evidence_id):
     return False
 
 
+def _without_live_job(organization_id):
+    """The organization's processing files that no live job holds, in one query: the evidence
+    page polls this every few seconds while files are processed, and nearly always every job
+    is alive (_job_gone decides for the few this returns)."""
+    key = literal("evidence:") + cast(Evidence.id, String)  # processing_key, in SQL
+    stuck = utcnow() - timedelta(seconds=current_app.config["JOB_TIMEOUT"])
+    live = (db.select(Job.id).where(Job.key == key, Job.status.in_(ACTIVE), ~dead_condition(),
+                                    ~((Job.status == JobStatus.QUEUED) & (Job.created_at < stuck)))
+            .exists())
+    return db.session.scalars(_of_organization(organization_id, PROCESSING).where(~live)).all()
+
+
 def reconcile(case, start=True):
     """Mark failed the files of `case`'s organization whose job died (they hold its slots), then
     (with `start`) start its waiting files. Returns True when something changed (the caller
     commits)."""
-    processing = db.session.scalars(_of_organization(case.organization_id, PROCESSING)).all()
-    dead = [item for item in processing if _job_gone(item.id)]
+    dead = [item for item in _without_live_job(case.organization_id) if _job_gone(item.id)]
     waiting = start and db.session.scalar(_of_organization(case.organization_id, WAITING).limit(1)) is not None
     if not dead and not waiting:
         return False
