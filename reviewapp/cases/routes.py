@@ -105,8 +105,10 @@ def autosave(case_id):
     except operations.EditConflict as conflict:
         db.session.rollback()
         return jsonify(ok=False, conflict=True, message=str(conflict.message)), 409
+    db.session.flush()
+    version = case.version  # read before the commit expires the case (reading after it reloads the row)
     db.session.commit()
-    return jsonify(ok=True, version=case.version, message=str(_l("Saved at %(time)s.", time=_now_text())))
+    return jsonify(ok=True, version=version, message=str(_l("Saved at %(time)s.", time=_now_text())))
 
 
 def _now_text():

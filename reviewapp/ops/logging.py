@@ -11,6 +11,7 @@ import secrets
 import time
 
 from flask import current_app, g, has_request_context, request
+from sqlalchemy import inspect as sa_inspect
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -45,6 +46,13 @@ def assign_request_id():
     g.request_started = time.perf_counter()
 
 
+def _user_id(user):
+    """The user's id from the session's identity map: after a commit the user is expired, and
+    reading user.id would load the row again."""
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    return state.identity[0] if state is not None and state.identity else getattr(user, "id", None)
+
+
 def log_request(response):
     request_id = response.headers["X-Request-ID"] = g.get("request_id", "-")
     if request.endpoint != "static":
@@ -55,7 +63,7 @@ def log_request(response):
         current_app.logger.info(
             "request", extra={"method": request.method, "path": request.path,
                               "status": response.status_code, "duration_ms": round(duration, 1),
-                              "user_id": getattr(user, "id", None),
+                              "user_id": _user_id(user),
                               "remote_addr": request.remote_addr, "request_id": request_id})
     return response
 
