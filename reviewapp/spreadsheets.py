@@ -6,7 +6,8 @@ sheet is read streaming (openpyxl read-only), its declared dimensions are checke
 and reading stops at the row and column limits (SPREADSHEET_MAX_ROWS, SPREADSHEET_MAX_COLUMNS).
 
 Out: every export writes user text as text. A cell starting with = + - @ (or a tab or carriage
-return) would be run as a formula by a spreadsheet program: append_row stores such a cell as a
+return, or the full-width ＝ ＋ － ＠ that East Asian Excel reads as their ASCII forms) would be
+run as a formula by a spreadsheet program: append_row stores such a cell as a
 string in .xlsx, csv_cell prefixes it with ' in CSV; characters a workbook cannot hold are dropped.
 """
 import csv
@@ -20,7 +21,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .input_limits import has_control_characters
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_COLUMNS = 100
 
