@@ -8,7 +8,8 @@ surrogates, bytes that are not UTF-8, very long text, integers past every column
 formulas, odd Unicode) and its file inputs with hostile files; each GET page with hostile query
 values (its GET forms' fields, its links' query keys, `page`, `q`); each address with hostile text
 in its text arguments and ids past the integer columns; POST endpoints no page offers get a bare
-hostile POST.
+hostile POST; each page and the sign-in a hostile header the app reads (hostile.HEADERS: Host,
+the language, a trusted proxy's address and stamps, the browser).
 
 Hypothesis draws the values with a fixed seed; every class of value reaches every form
 (FUZZ_EXAMPLES times, 1 by default: about a minute per database). The property: no answer is a
@@ -22,6 +23,7 @@ import lxml.html
 import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter, UnicodeConverter
 
 from reviewapp.access import declared_access
@@ -232,6 +234,45 @@ def probe_path(app, client, rule, values, strategies, failures):
     run()
 
 
+def _header_value(value):
+    """As a server hands a header to the app: UTF-8 bytes read as Latin-1, no line breaks."""
+    text = value.decode("latin-1") if isinstance(value, bytes) else value.encode("utf-8", "replace").decode("latin-1")
+    return text.replace("\r", "").replace("\n", "")
+
+
+def probe_headers(app, client, target, failures, data=None, examples=EXAMPLES):
+    """The target with one hostile header, behind a trusted proxy (so its headers are read)."""
+    @seed(20261203)
+    @settings(max_examples=examples, database=None, deadline=None, phases=(Phase.explicit, Phase.generate),
+              suppress_health_check=list(HealthCheck))
+    @given(hostile.HEADERS)
+    def run(header):
+        headers = {**target.headers, **{name: _header_value(value) for name, value in header.items()}}
+        response = client.open(target.path, method=target.method, data=data, headers=headers)
+        if response.status_code >= 500 or hostile.untranslated(response):
+            failures.append(f"{target} ({target.endpoint}) with {header}: {response.status_code} "
+                            f"{hostile.untranslated(response)[:2]}")
+    run()
+
+
+def probe_all_headers(app, world, targets, tokens, failures):
+    """Every page with a hostile header; the sign-in too, with an existing account and a wrong
+    password, since a failed attempt stores the client's address and browser."""
+    wsgi_app, trusted = app.wsgi_app, app.config["TRUSTED_PROXIES"]
+    app.wsgi_app, app.config["TRUSTED_PROXIES"] = ProxyFix(wsgi_app, x_for=1, x_proto=1), 1
+    try:
+        for target in targets:
+            if target.method == "GET" and target.page:
+                probe_headers(app, security.client_for(app, world, target.principal), target, failures)
+        anonymous = security.client_for(app, world, "anonymous")
+        sign_in = Target("anonymous", "POST", "/auth/sign-in", endpoint="auth.sign_in")
+        probe_headers(app, anonymous, sign_in, failures, data={
+            "csrf_token": security.csrf_token(anonymous), "email": world.users["expert_other"].email,
+            "password": "not-the-password"}, examples=30 * EXAMPLES)
+    finally:
+        app.wsgi_app, app.config["TRUSTED_PROXIES"] = wsgi_app, trusted
+
+
 def test_hostile_input_never_gives_a_server_error_and_is_refused_in_the_users_language(app):
     world = build_resave_world(app)
     clients = {p: security.client_for(app, world, p) for p in ("anonymous", *PRINCIPAL_OF.values())}
@@ -240,6 +281,7 @@ def test_hostile_input_never_gives_a_server_error_and_is_refused_in_the_users_la
     failures = []
     for principal, rule, values, strategies in path_targets(app, world):
         probe_path(app, clients[principal], rule, values, strategies, failures)
+    probe_all_headers(app, world, targets, tokens, failures)
     for target in targets:
         # Every class of value reaches every form, the classes a query parser meets every page's
         # query, and a download (a PDF, a spreadsheet) one request of mixed values.
