@@ -95,6 +95,9 @@ FILES = st.sampled_from([
     ("\u202egpj.exe", b"MZ\x90\x00"),
 ])
 
+# A form's field sent as a file part of a multipart body, (filename, content), as a script may.
+CLASSES["file instead of text"] = FILES
+
 
 def encode_form(fields):
     """An application/x-www-form-urlencoded body from [(name, str or bytes)], bytes sent as they are."""
