@@ -95,6 +95,10 @@ FILES = st.sampled_from([
     ("\u202egpj.exe", b"MZ\x90\x00"),
 ])
 
+# Values every field gets before the drawn ones, for classes whose simplest value would leave
+# them out (Hypothesis draws the simplest first): the calendar's last day as a date input sends
+# it, and as a datetime-local one.
+EDGES = {"extreme date": ("9999-12-31", "9999-12-31T23:59", "0001-01-01")}
 # A form's field sent as a file part of a multipart body, (filename, content), as a script may.
 CLASSES["file instead of text"] = FILES
 

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter, UnicodeConverter
@@ -191,7 +191,9 @@ def _problems(client, target, response):
     return problems
 
 
-def probe(client, target, token, failures, values, examples, hostile_field=None):
+def probe(client, target, token, failures, values, examples, hostile_field=None, edges=()):
+    """`examples` requests with values drawn from `values`, after one with each of `edges` in
+    `hostile_field`; an accepted form is sent again at once (a double click)."""
     @seed(20261203)
     @settings(max_examples=examples, database=None, deadline=None, phases=(Phase.explicit, Phase.generate),
               suppress_health_check=list(HealthCheck))
@@ -202,11 +204,16 @@ def probe(client, target, token, failures, values, examples, hostile_field=None)
         if response is None:
             return
         problems = _problems(client, target, response)
+        if response.status_code in (302, 303) and target.method == "POST":
+            problems += [f"sent again: {p}" for p in _problems(client, target,
+                                                               _send(client, target, values, files, token))]
         if problems:
             shown = [(n, v[0] if isinstance(v, tuple) else v[:60] if isinstance(v, (str, bytes)) else v)
                      for (n, _o), v in zip(target.fields, values) if v != _o]
             failures.append(f"{target} ({target.endpoint}): {'; '.join(problems)}; sent {shown} "
                             f"files {[(n, f[0]) for n, f in files]}")
+    for edge in edges:
+        run = example((tuple(edge if name == hostile_field else value for name, value in target.fields), []))(run)
     run()
 
 
@@ -301,8 +308,9 @@ def test_hostile_input_never_gives_a_server_error_and_is_refused_in_the_users_la
         if target.method == "POST":
             client, token = clients[target.principal], tokens[target.principal]
             for name in hostile_fields(target):
-                for values in hostile.CLASSES.values():
-                    probe(client, target, token, failures, values, EXAMPLES, hostile_field=name)
+                for kind, values in hostile.CLASSES.items():
+                    probe(client, target, token, failures, values, EXAMPLES, hostile_field=name,
+                          edges=hostile.EDGES.get(kind, ()))
             if target.files:
                 probe(client, target, token, failures, None, EXAMPLES)
         elif target.page:
