@@ -77,13 +77,15 @@ class Config:
     # an archive (.docx/.xlsx/.pptx, an imported .xlsx) may unpack to at most this many MB, hold
     # this many parts, and be this many times its size (the whole package and each big part);
     # a photo may have this many pixels (read from its header before decoding); an imported
-    # table may have this many rows (blank ones included) and columns.
+    # table may have this many rows (blank ones included) and columns, and unpack to this much XML
+    # (openpyxl parses ~4 MB a second and holds every shared string; a full table is ~12 MB).
     ARCHIVE_MAX_UNCOMPRESSED_MB = _env_int("ARCHIVE_MAX_UNCOMPRESSED_MB", 100)
     ARCHIVE_MAX_MEMBERS = _env_int("ARCHIVE_MAX_MEMBERS", 2000)
     ARCHIVE_MAX_RATIO = _env_int("ARCHIVE_MAX_RATIO", 100)
     IMAGE_MAX_PIXELS = _env_int("IMAGE_MAX_PIXELS", 50_000_000)
     SPREADSHEET_MAX_ROWS = _env_int("SPREADSHEET_MAX_ROWS", 10_000)
     SPREADSHEET_MAX_COLUMNS = _env_int("SPREADSHEET_MAX_COLUMNS", 100)
+    SPREADSHEET_MAX_XML_MB = _env_int("SPREADSHEET_MAX_XML_MB", 24)
     # Cases x experts above which an assignment run goes to a background job (assignment/operations.py).
     ASSIGNMENT_JOB_PAIRS = _env_int("ASSIGNMENT_JOB_PAIRS", 2_000_000)
     # LibreOffice renders Office evidence to PDF for reading in the browser.

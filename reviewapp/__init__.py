@@ -54,6 +54,8 @@ def _init_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     cache_wtforms_catalogues()
+    from .forms_common import fill_forms_from_their_own_fields
+    fill_forms_from_their_own_fields()
     limiter.init_app(app)
     _check_limits_in_routes_only(app, limiter)
     login_manager.init_app(app)

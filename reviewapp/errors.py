@@ -7,11 +7,12 @@ page is drawn as for a visitor) and the language comes from the session or the b
 """
 import logging
 
-from flask import g, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadHost, HTTPException, InternalServerError
 
 from .extensions import db, login_manager
 
@@ -29,6 +30,7 @@ MESSAGES = {
 }
 
 
+BAD_HOST = _l("The server name this request was sent to is not valid. Open the site from its usual address.")
 UNAVAILABLE = _l("What you just sent could not be saved because the database did not answer in time. "
                  "Nothing you saved before is lost: please try again in a few minutes.")
 # PostgreSQL SQLSTATE classes: connection exception, insufficient resources, operator
@@ -70,6 +72,11 @@ def error_response(code, detail=None):
 
 def render_error(code, detail=None):
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if request_ctx.url_adapter is None:
+        # A Host header werkzeug refuses (a label past 63 characters) leaves no URL building;
+        # the page links by path only, so any server name does.
+        request_ctx.url_adapter = current_app.url_map.bind("localhost", script_name=request.root_path or None,
+                                                           url_scheme=request.scheme)
     try:
         return render_template("errors/error.html", code=code, title=title, message=message, detail=detail,
                                database_unavailable=g.get("database_unavailable", False)), code
@@ -94,7 +101,7 @@ def handle_unavailable(error):
 
 def handle_http_exception(error):
     code = error.code if error.code in MESSAGES else (500 if error.code >= 500 else 400)
-    return render_error(code)
+    return render_error(code, BAD_HOST if isinstance(error, BadHost) else None)
 
 
 def handle_csrf_error(error):

@@ -1,12 +1,14 @@
 """Spreadsheets in and out, safely.
 
 In: read_rows reads an uploaded .xlsx or .csv within bounds, so one small file cannot take the
-server's memory: the archive's uncompressed size and ratio are checked first (ZipLimits), the
+server's memory: the archive's uncompressed size and ratio are checked first (ZipLimits), and the
+size of its XML (SPREADSHEET_MAX_XML_MB: openpyxl loads every shared string, used or not), the
 sheet is read streaming (openpyxl read-only), its declared dimensions are checked before any row,
 and reading stops at the row and column limits (SPREADSHEET_MAX_ROWS, SPREADSHEET_MAX_COLUMNS).
 
 Out: every export writes user text as text. A cell starting with = + - @ (or a tab or carriage
-return) would be run as a formula by a spreadsheet program: append_row stores such a cell as a
+return, or the full-width ＝ ＋ － ＠ that East Asian Excel reads as their ASCII forms) would be
+run as a formula by a spreadsheet program: append_row stores such a cell as a
 string in .xlsx, csv_cell prefixes it with ' in CSV; characters a workbook cannot hold are dropped.
 """
 import csv
@@ -20,9 +22,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .input_limits import has_control_characters
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 DEFAULT_MAX_ROWS = 10_000
 DEFAULT_MAX_COLUMNS = 100
+DEFAULT_MAX_XML_MB = 24
 
 
 class TableRefused(Exception):
@@ -92,6 +95,10 @@ def _check_archive(data):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             check_zip_safety(archive, len(data), ZipLimits.configured())
+            # Declared sizes are binding (zipfile fails the CRC past them).
+            xml = sum(m.file_size for m in archive.infolist() if m.filename.lower().endswith((".xml", ".rels")))
+            if xml > _limit("SPREADSHEET_MAX_XML_MB", DEFAULT_MAX_XML_MB) * 1024 * 1024:
+                raise ContentProblem("zip_total_size", f"{xml} bytes of XML")
     except ContentProblem as problem:
         if problem.reason.startswith("zip_") and problem.reason not in ("zip_members", "zip_total_size", "zip_ratio"):
             raise TableRefused(_l("The spreadsheet cannot be read; save it again as .xlsx.")) from problem

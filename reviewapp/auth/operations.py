@@ -10,6 +10,7 @@ from flask_login import logout_user
 from ..audit import record
 from ..extensions import db
 from ..forms_common import normalize_mobile
+from ..input_limits import CONTROL_CHARACTERS
 from ..locking import lock_for_write
 from ..mail import in_both_languages, send_mail
 from ..organizations import credit_code
@@ -83,8 +84,11 @@ def note_failed_sign_in(email):
 
 
 def _client():
-    return {"address": (request.remote_addr or "")[:45] or None,
-            "user_agent": (request.user_agent.string or "")[:300] or None}
+    """Where a sign-in came from, as stored: headers the client (or a trusted proxy's
+    X-Forwarded-For) chose, so without control characters (PostgreSQL refuses a NUL)."""
+    def kept(text, length):
+        return CONTROL_CHARACTERS.sub("", text or "")[:length] or None
+    return {"address": kept(request.remote_addr, 45), "user_agent": kept(request.user_agent.string, 300)}
 
 
 def sign_in(user, remember=False):

@@ -13,14 +13,12 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms_common import max_length, required
+from ..forms_common import CheckboxesField, max_length, required
 from ..input_limits import limits_from
 from .activity_log import parse_date
 from .checks import SUMMARY_MAX
@@ -43,9 +41,6 @@ _SECTION_HINTS = {
 }
 
 
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _counted(n, hint=None):

@@ -2,21 +2,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, EmailField, IntegerField, RadioField, SelectField,
-                     SelectMultipleField, StringField, TextAreaField)
+from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import Email, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..assignment.affinity import Bid as BidLevel
-from ..forms_common import max_length, required
+from ..forms_common import CheckboxesField, max_length, required
 from ..input_limits import limits_from
 from ..organizations.reference import province_choices
 from .models import BID_LABELS, Conflict, ExpertProfile
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 @limits_from(ExpertProfile)
@@ -26,7 +21,7 @@ class ExpertForm(FlaskForm):
     province = SelectField(_l("Province"), validators=[Optional()],
                            description=_l("Where the expert works; cases from this province are conflicts."))
     affiliation = StringField(_l("Affiliation"), validators=[Optional(), max_length(200)])
-    themes = MultiCheckboxField(_l("Themes of expertise"), validators=[Optional()])
+    themes = CheckboxesField(_l("Themes of expertise"), validators=[Optional()])
     max_load = IntegerField(_l("Maximum reviews per campaign"), default=10,
                             validators=[required(), NumberRange(min=1, max=999)])
     available = BooleanField(_l("Available for this year's review"), default=True)

@@ -2,17 +2,23 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from ..forms_common import max_length, required
 from .models import UnitLevel
 
 
+def _in_range(form, field):
+    # The day after a deadline is computed; 9999-12-31 has none (and no campaign runs so long).
+    if field.data and not 2000 <= field.data.year <= 2100:
+        raise ValidationError(_l("Enter a date between the years 2000 and 2100."))
+
+
 class DeadlinesForm(FlaskForm):
-    county = DateField(_l("County units report by"), validators=[Optional()])
-    city = DateField(_l("City units report by"), validators=[Optional()])
-    province = DateField(_l("Provincial units report by"), validators=[Optional()])
-    national = DateField(_l("National units report by"), validators=[Optional()],
+    county = DateField(_l("County units report by"), validators=[Optional(), _in_range])
+    city = DateField(_l("City units report by"), validators=[Optional(), _in_range])
+    province = DateField(_l("Provincial units report by"), validators=[Optional(), _in_range])
+    national = DateField(_l("National units report by"), validators=[Optional(), _in_range],
                          description=_l("The last day, Beijing time. Leave a level empty for no deadline."))
 
     def due_dates(self):

@@ -77,6 +77,8 @@ def add_local_unit(actor, name_zh, level, parent, name_en=""):
     if level not in (UnitLevel.CITY, UnitLevel.COUNTY):
         raise HierarchyError(_l("Only city and county units are added here."))
     check_placement(level, parent)
+    if db.session.scalar(db.select(RecommendingUnit.id).filter_by(name_zh=name_zh)) is not None:
+        raise HierarchyError(_l("A unit named %(name)s exists already.", name=name_zh))
     # registration_order numbers the national system's units; local ones follow them.
     number = (db.session.scalar(db.select(func.max(RecommendingUnit.registration_order))) or 0) + 1
     unit = RecommendingUnit(registration_order=number, kind=UnitKind.LOCAL_BUREAU, name_zh=name_zh,

@@ -47,6 +47,19 @@ HUGE_ID = st.integers(min_value=2**31, max_value=2**80)
 # Text that can go into an address (url_for quotes it); bytes cannot.
 PATH_VALUE = st.one_of(CONTROL, LONG, HUGE_INTEGER, EXTREME_DATE, FORMULA, ODD_UNICODE)
 
+# Headers the app reads, each with values a client (or a proxy trusted to pass it) may send:
+# the Host every URL is built from, the language, a proxy's client address and arrival stamp,
+# the request id, the browser stored with a sign-in. Chinese is still asked for.
+_HEADER_VALUES = st.one_of(CONTROL, LONG, HUGE_INTEGER, FORMULA, ODD_UNICODE)
+HEADERS = {
+    "Host": st.sampled_from(["x" * 64 + ".example", "a." * 200 + "cn", "-bad-.example", "localhost:99999999999",
+                             "[::1", "a b"]),
+    "Accept-Language": st.sampled_from(["zh, xx;q=NaN", "zh, en;q=1e400", "zh,,,;;;", "zh, " + "a" * 5000,
+                                        "zh, en;q=-1, *"]),
+    **{name: _HEADER_VALUES for name in ("User-Agent", "X-Forwarded-For", "X-Forwarded-Proto", "X-Request-Start",
+                                         "X-Request-ID", "Referer")},
+}
+
 
 def _xlsx(cells):
     from openpyxl import Workbook
@@ -81,6 +94,13 @@ FILES = st.sampled_from([
     ("empty.pdf", b""),
     ("\u202egpj.exe", b"MZ\x90\x00"),
 ])
+
+# Values every field gets before the drawn ones, for classes whose simplest value would leave
+# them out (Hypothesis draws the simplest first): the calendar's last day as a date input sends
+# it, and as a datetime-local one.
+EDGES = {"extreme date": ("9999-12-31", "9999-12-31T23:59", "0001-01-01")}
+# A form's field sent as a file part of a multipart body, (filename, content), as a script may.
+CLASSES["file instead of text"] = FILES
 
 
 def encode_form(fields):

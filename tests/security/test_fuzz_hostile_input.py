@@ -5,23 +5,26 @@ anonymous visitor for public ones), in the rich world of the unchanged re-save t
 is opened and its forms read (tests/foundation/html_forms.py): each POST form is sent back with its
 fields replaced by hostile values (tests/security/hostile.py: control characters, lone
 surrogates, bytes that are not UTF-8, very long text, integers past every column, extreme dates,
-formulas, odd Unicode) and its file inputs with hostile files; each GET page with hostile query
-values (its GET forms' fields, its links' query keys, `page`, `q`); each address with hostile text
-in its text arguments and ids past the integer columns; POST endpoints no page offers get a bare
-hostile POST.
+formulas, odd Unicode, a file in place of the text), one field at a time, and its file inputs
+with hostile files; each GET page with hostile query values (its GET forms' fields, its links'
+query keys, `page`, `q`); each address with hostile text in its text arguments and ids past the
+integer columns; POST endpoints no page offers get a bare hostile POST; each page and the sign-in
+a hostile header the app reads (hostile.HEADERS: Host, the language, a trusted proxy's address
+and stamps, the browser).
 
-Hypothesis draws the values with a fixed seed; every class of value reaches every form
-(FUZZ_EXAMPLES times, 1 by default: about a minute per database). The property: no answer is a
-5xx, and every message shown (field errors, flashes, the error page, a JSON message) contains
-Chinese, since every request asks for Chinese.
+Hypothesis draws the values with a fixed seed; every class of value reaches every field of every
+form (FUZZ_EXAMPLES times, 1 by default: about a minute and a half per database). The property:
+no answer is a 5xx, and every message shown (field errors, flashes, the error page, a JSON
+message) contains Chinese, since every request asks for Chinese.
 """
 import os
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import lxml.html
 import pytest
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import PathConverter, UnicodeConverter
 
 from reviewapp.access import declared_access
@@ -130,19 +133,24 @@ def discover(app, world, clients):
     return sorted(gets + posts, key=lambda t: (order.get(t.endpoint, 0), t.method != "GET"))
 
 
-def _fields_strategy(target, values):
-    """Each field of a form keeps its value or (three times in four) takes one drawn from `values`
-    (a form may stop at its first refusal); each key of a query takes one."""
+def _fields_strategy(target, values, hostile_field=None):
+    """A query: each key takes a value drawn from `values`. A form: one field (`hostile_field`,
+    each of its occurrences) takes one and the others keep theirs, since a form may stop at its
+    first refusal; with no `values`, its file inputs take hostile files. (Hypothesis draws the
+    simplest example first: a roll per field would keep every field as it was.)"""
     def field(name, value):
-        if name in KEPT:
+        if name in KEPT or (target.method == "POST" and name != hostile_field):
             return st.just(value)
-        if target.method == "GET":
-            return values
-        return st.integers(0, 3).flatmap(lambda roll: values if roll else st.just(value))
+        return values
+    if values is None:
+        return st.tuples(st.just(tuple(value for _name, value in target.fields)),
+                         st.lists(st.tuples(st.sampled_from(target.files), hostile.FILES), min_size=1, max_size=2))
     fields = st.tuples(*(field(name, value) for name, value in target.fields)) if target.fields else st.just(())
-    files = st.lists(st.tuples(st.sampled_from(target.files), hostile.FILES), max_size=2) if target.files \
-        else st.just([])
-    return st.tuples(fields, files)
+    return st.tuples(fields, st.just([]))
+
+
+def hostile_fields(target):
+    return list(dict.fromkeys(name for name, _value in target.fields if name not in KEPT))
 
 
 def _send(client, target, values, files, token):
@@ -151,12 +159,14 @@ def _send(client, target, values, files, token):
     if target.method == "GET":
         query = hostile.encode_form(pairs)
         return client.get(f"{target.path}{'&' if '?' in target.path else '?'}{query}", headers=target.headers)
-    if files:
+    if files or any(isinstance(value, tuple) for _name, value in pairs):
+        from io import BytesIO
         data = {}
         for name, value in pairs:
+            if isinstance(value, tuple):  # a file in place of the field's text
+                value = (BytesIO(value[1]), value[0])
             data.setdefault(name, []).append(value.decode("utf-8", "replace") if isinstance(value, bytes) else value)
         for name, (filename, content) in files:
-            from io import BytesIO
             data.setdefault(name, []).append((BytesIO(content), filename))
         try:
             return client.post(target.path, data=data, headers=target.headers, content_type="multipart/form-data")
@@ -181,22 +191,29 @@ def _problems(client, target, response):
     return problems
 
 
-def probe(client, target, token, failures, values, examples):
+def probe(client, target, token, failures, values, examples, hostile_field=None, edges=()):
+    """`examples` requests with values drawn from `values`, after one with each of `edges` in
+    `hostile_field`; an accepted form is sent again at once (a double click)."""
     @seed(20261203)
     @settings(max_examples=examples, database=None, deadline=None, phases=(Phase.explicit, Phase.generate),
               suppress_health_check=list(HealthCheck))
-    @given(_fields_strategy(target, values))
+    @given(_fields_strategy(target, values, hostile_field))
     def run(drawn):
         values, files = drawn
         response = _send(client, target, values, files, token)
         if response is None:
             return
         problems = _problems(client, target, response)
+        if response.status_code in (302, 303) and target.method == "POST":
+            problems += [f"sent again: {p}" for p in _problems(client, target,
+                                                               _send(client, target, values, files, token))]
         if problems:
-            shown = [(n, (v[:60] if isinstance(v, (str, bytes)) else v)) for (n, _o), v in zip(target.fields, values)
-                     if v != _o]
+            shown = [(n, v[0] if isinstance(v, tuple) else v[:60] if isinstance(v, (str, bytes)) else v)
+                     for (n, _o), v in zip(target.fields, values) if v != _o]
             failures.append(f"{target} ({target.endpoint}): {'; '.join(problems)}; sent {shown} "
                             f"files {[(n, f[0]) for n, f in files]}")
+    for edge in edges:
+        run = example((tuple(edge if name == hostile_field else value for name, value in target.fields), []))(run)
     run()
 
 
@@ -232,6 +249,49 @@ def probe_path(app, client, rule, values, strategies, failures):
     run()
 
 
+def _header_value(value):
+    """As a server hands a header to the app: UTF-8 bytes read as Latin-1, no line breaks."""
+    text = value.decode("latin-1") if isinstance(value, bytes) else value.encode("utf-8", "replace").decode("latin-1")
+    return text.replace("\r", "").replace("\n", "")
+
+
+def probe_headers(client, target, failures, name, data=None):
+    """The target with hostile values in the header `name`."""
+    @seed(20261203)
+    @settings(max_examples=EXAMPLES, database=None, deadline=None, phases=(Phase.explicit, Phase.generate),
+              suppress_health_check=list(HealthCheck))
+    @given(hostile.HEADERS[name])
+    def run(value):
+        response = client.open(target.path, method=target.method, data=data,
+                               headers={**target.headers, name: _header_value(value)})
+        if response.status_code >= 500 or hostile.untranslated(response):
+            failures.append(f"{target} ({target.endpoint}) with {name}: {value[:60]!r}: {response.status_code} "
+                            f"{hostile.untranslated(response)[:2]}")
+    run()
+
+
+def probe_all_headers(app, world, targets, failures):
+    """Each page with one hostile header (in turn, so each header meets every kind of page), behind
+    a trusted proxy so that its headers are read; the sign-in with each, with an existing account
+    and a wrong password, since a failed attempt stores the client's address and browser."""
+    names = list(hostile.HEADERS)
+    wsgi_app, trusted = app.wsgi_app, app.config["TRUSTED_PROXIES"]
+    app.wsgi_app, app.config["TRUSTED_PROXIES"] = ProxyFix(wsgi_app, x_for=1, x_proto=1), 1
+    try:
+        pages = [target for target in targets if target.method == "GET" and target.page]
+        for index, target in enumerate(pages):
+            client = security.client_for(app, world, target.principal)
+            probe_headers(client, target, failures, names[index % len(names)])
+        anonymous = security.client_for(app, world, "anonymous")
+        sign_in = Target("anonymous", "POST", "/auth/sign-in", endpoint="auth.sign_in")
+        attempt = {"csrf_token": security.csrf_token(anonymous), "email": world.users["expert_other"].email,
+                   "password": "not-the-password"}
+        for name in names:
+            probe_headers(anonymous, sign_in, failures, name, data=attempt)
+    finally:
+        app.wsgi_app, app.config["TRUSTED_PROXIES"] = wsgi_app, trusted
+
+
 def test_hostile_input_never_gives_a_server_error_and_is_refused_in_the_users_language(app):
     world = build_resave_world(app)
     clients = {p: security.client_for(app, world, p) for p in ("anonymous", *PRINCIPAL_OF.values())}
@@ -240,12 +300,19 @@ def test_hostile_input_never_gives_a_server_error_and_is_refused_in_the_users_la
     failures = []
     for principal, rule, values, strategies in path_targets(app, world):
         probe_path(app, clients[principal], rule, values, strategies, failures)
+    probe_all_headers(app, world, targets, failures)
     for target in targets:
-        # Every class of value reaches every form, the classes a query parser meets every page's
-        # query, and a download (a PDF, a spreadsheet) one request of mixed values.
+        # Every class of value reaches every field of every form (and hostile files its file
+        # inputs), the classes a query parser meets every page's query, and a download (a PDF,
+        # a spreadsheet) one request of mixed values.
         if target.method == "POST":
-            for values in hostile.CLASSES.values():
-                probe(clients[target.principal], target, tokens[target.principal], failures, values, EXAMPLES)
+            client, token = clients[target.principal], tokens[target.principal]
+            for name in hostile_fields(target):
+                for kind, values in hostile.CLASSES.items():
+                    probe(client, target, token, failures, values, EXAMPLES, hostile_field=name,
+                          edges=hostile.EDGES.get(kind, ()))
+            if target.files:
+                probe(client, target, token, failures, None, EXAMPLES)
         elif target.page:
             for name in QUERY_CLASSES:
                 probe(clients[target.principal], target, None, failures, hostile.CLASSES[name], EXAMPLES)

@@ -66,18 +66,49 @@ def spreadsheet_bomb(declared=True):
     return stripped.getvalue()
 
 
-@pytest.mark.parametrize("declared", [True, False], ids=["declared", "undeclared"])
-def test_the_spreadsheet_bomb_is_refused_in_seconds_under_a_memory_cap(tmp_path, declared):
+def shared_strings_bomb(count=1_800_000):
+    """Under 5 MB of .xlsx (the import's upload limit) whose sheet is only a header and whose
+    shared-string table, loaded whole by openpyxl before any row, unpacks to ~40 MB (8 times)."""
+    book = Workbook()
+    book.active.append(["活动名称", "举办方式", "举办时间"])
+    out = io.BytesIO()
+    book.save(out)
+    strings = "".join(f"<si><t>{n}</t></si>" for n in range(count))
+    source, bomb = zipfile.ZipFile(io.BytesIO(out.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Target="sharedStrings.xml" Type='
+                                    b'"http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                                    b'sharedStrings"/></Relationships>')
+            elif member.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            archive.writestr(member.filename, data)
+        archive.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/'
+                         f'main" count="{count}" uniqueCount="{count}">{strings}</sst>')
+    return bomb.getvalue()
+
+
+BOMBS = {"declared": (lambda: spreadsheet_bomb(True), 10_000, "行"),
+         "undeclared": (lambda: spreadsheet_bomb(False), 10_000, "行"),
+         "shared strings": (shared_strings_bomb, 5 * 1024 * 1024, "解压后数据量过大")}
+
+
+@pytest.mark.parametrize("kind", BOMBS)
+def test_the_spreadsheet_bomb_is_refused_in_seconds_under_a_memory_cap(tmp_path, kind):
+    build, most_bytes, expected = BOMBS[kind]
     bomb = tmp_path / "bomb.xlsx"
-    bomb.write_bytes(spreadsheet_bomb(declared))
-    assert bomb.stat().st_size < 10_000
+    bomb.write_bytes(build())
+    assert bomb.stat().st_size < most_bytes
     done = subprocess.run([sys.executable, "-c", CHILD, str(bomb), str(tmp_path), str(CAP)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(done.stdout.strip().splitlines()[-1])
     for name, result in results.items():
         assert result["message"], f"{name}: the bomb was read"
-        assert "行" in result["message"] and "1048576" not in result["message"], result["message"]
+        assert expected in result["message"] and "1048576" not in result["message"], result["message"]
         assert result["seconds"] < 5, f"{name}: {result['seconds']:.1f} s"
 
 
