@@ -41,8 +41,6 @@ _SECTION_HINTS = {
 }
 
 
-
-
 def _counted(n, hint=None):
     text = _l("At most %(n)d characters; each Chinese character counts as one.", n=n)
     # Joined lazily, so the hint is rendered in the language of each request.

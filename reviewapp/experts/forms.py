@@ -12,8 +12,6 @@ from ..organizations.reference import province_choices
 from .models import BID_LABELS, Conflict, ExpertProfile
 
 
-
-
 @limits_from(ExpertProfile)
 class ExpertForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[required(), Email(message=_l("Enter a valid e-mail address."))])
