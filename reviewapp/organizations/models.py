@@ -27,6 +27,8 @@ class Organization(db.Model):
     # province" (the provincial bureau) when cases are submitted.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("recommending_units.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Any change (the unit's list keeps its rows per worker until one: recommendation/listing.py).
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     users = relationship("User", back_populates="organization")
     unit = relationship("RecommendingUnit")

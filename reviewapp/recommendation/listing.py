@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import case as sql_case, type_coerce
 
-from ..cache import app_cache
+from ..cache import app_cache, request_memo
 from ..cases.models import Case, case_themes
 from ..cases.snapshot import SubmittedVersion
 from ..cases.workflow import EDITABLE_STATES, CaseState
@@ -33,14 +33,25 @@ def case_numbers(campaign):
     so a number, once given, stays the case's. Kept per worker until another case is first
     submitted (the key: how many were, and the latest time), so a unit's pages do not number
     every case of the campaign on every view (5,000 rows a request)."""
-    ever_submitted = (Case.campaign_id == campaign.id,
-                      (Case.first_submitted_at.is_not(None)) | (Case.submitted_at.is_not(None)))
-    # count(*), not count(id): ix_cases_first_submission answers it from the index alone.
-    count, latest = db.session.execute(db.select(
-        db.func.count(), db.func.max(db.func.coalesce(Case.first_submitted_at, Case.submitted_at)))
-        .filter(*ever_submitted)).one()
-    key = (campaign.id, campaign.year, count, str(latest))
-    return app_cache("case-numbers", size=8, max_age=600).get(key, lambda: _numbered(campaign, ever_submitted))
+    return app_cache("case-numbers", size=8, max_age=600).get(
+        _numbers_key(campaign), lambda: _numbered(campaign, _ever_submitted(campaign)))
+
+
+def _ever_submitted(campaign):
+    return (Case.campaign_id == campaign.id,
+            (Case.first_submitted_at.is_not(None)) | (Case.submitted_at.is_not(None)))
+
+
+def _numbers_key(campaign):
+    """What the campaign's case numbers depend on (one query per request at most)."""
+    memo = request_memo("case-numbers-key")
+    if campaign.id not in memo:
+        # count(*), not count(id): ix_cases_first_submission answers it from the index alone.
+        count, latest = db.session.execute(db.select(
+            db.func.count(), db.func.max(db.func.coalesce(Case.first_submitted_at, Case.submitted_at)))
+            .filter(*_ever_submitted(campaign))).one()
+        memo[campaign.id] = (campaign.id, campaign.year, count, str(latest))
+    return memo[campaign.id]
 
 
 def _numbered(campaign, ever_submitted):
@@ -75,7 +86,7 @@ class ThemeName:
         return localized(self, "name")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Row:
     id: int
     state: CaseState
@@ -147,11 +158,28 @@ _FIGURES = ("volunteers", "service_hours", "activities_held", "people_served")
 
 def unit_rows(unit_id, campaign):
     """Every case the unit screens in the campaign (drafts are the applicant's own), as Rows.
-    Read as columns (two queries, no ORM objects): the list and a case's previous/next need
-    every row on each view. A case editable again shows its submitted copy, the only
-    snapshot read."""
+    The list and a case's previous/next need every row on each view, so the rows are kept per
+    worker until what they show changes: a case of the unit's or its organization (the count
+    and the latest updated_at of each), the themes' names or the case numbers."""
+    theirs = _unit_cases(unit_id, campaign)
+    count, cases_changed, organizations_changed = db.session.execute(
+        db.select(db.func.count(), db.func.max(Case.updated_at), db.func.max(Organization.updated_at))
+        .join(Organization, Organization.id == Case.organization_id).filter(*theirs)).one()
+    themes = tuple((theme.id, theme.name_zh, theme.name_en) for theme in campaign.themes)
+    key = (unit_id, campaign.id, count, str(cases_changed), str(organizations_changed), themes,
+           _numbers_key(campaign))
+    return list(app_cache("unit-rows", size=64, max_age=600).get(key, lambda: _read_unit_rows(unit_id, campaign)))
+
+
+def _unit_cases(unit_id, campaign):
+    return (Case.unit_id == unit_id, Case.campaign_id == campaign.id, Case.state != CaseState.DRAFT)
+
+
+def _read_unit_rows(unit_id, campaign):
+    """unit_rows read as columns (two queries, no ORM objects). A case editable again shows its
+    submitted copy, the only snapshot read."""
     editable = Case.state.in_(EDITABLE_STATES)
-    theirs = (Case.unit_id == unit_id, Case.campaign_id == campaign.id, Case.state != CaseState.DRAFT)
+    theirs = _unit_cases(unit_id, campaign)
     rows = db.session.execute(
         db.select(Case.id, Case.state, Case.submitted_at, Case.title, Case.summary,
                   *(getattr(Case, name) for name in _FIGURES),

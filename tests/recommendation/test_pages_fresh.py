@@ -78,3 +78,27 @@ def test_a_case_moved_to_another_unit_leaves_the_list(app):
     db.session.commit()
     assert "校园足球进社区" not in client.get("/recommendation/", headers=ZH).get_data(as_text=True)
     assert client.get(f"/recommendation/cases/{second.id}").status_code == 404
+
+
+def test_the_rows_are_read_once_while_nothing_changes(app):
+    from sqlalchemy import event
+
+    campaign, unit, organization, first, second, client = _world(app)
+    reads = []
+
+    def count(conn, cursor, statement, *args):
+        if "cases.summary" in statement and "cases.unit_id =" in statement:  # the rows' own query
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        client.get("/recommendation/")
+        client.get(f"/recommendation/cases/{first.id}")
+        client.get("/recommendation/")
+        assert len(reads) == 1
+        organization.short_names = "太极拳协会"
+        db.session.commit()
+        assert "太极拳协会" in client.get("/recommendation/", headers=ZH).get_data(as_text=True)
+        assert len(reads) == 2
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
