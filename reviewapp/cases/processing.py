@@ -43,8 +43,16 @@ UNEXPECTED = _l("The processing of this file failed unexpectedly; it has been lo
                 "save the file again and upload the new copy.")
 
 
+KEY_PREFIX = "evidence:"
+
+
 def processing_key(evidence_id):
-    return f"evidence:{evidence_id}"
+    return f"{KEY_PREFIX}{evidence_id}"
+
+
+def _stuck_before():
+    """A job still queued since before this never starts (an RQ job whose Redis entry was lost)."""
+    return utcnow() - timedelta(seconds=current_app.config["JOB_TIMEOUT"])
 
 
 def per_organization():
@@ -85,8 +93,7 @@ def _job_gone(evidence_id):
     job = active_job(processing_key(evidence_id))
     if job is None:
         return True
-    stuck = utcnow() - timedelta(seconds=current_app.config["JOB_TIMEOUT"])
-    if job.status is JobStatus.QUEUED and job.created_at < stuck:
+    if job.status is JobStatus.QUEUED and job.created_at < _stuck_before():
         job.status, job.finished_at = JobStatus.INTERRUPTED, utcnow()
         return True
     return False
@@ -96,10 +103,9 @@ def _without_live_job(organization_id):
     """The organization's processing files that no live job holds, in one query: the evidence
     page polls this every few seconds while files are processed, and nearly always every job
     is alive (_job_gone decides for the few this returns)."""
-    key = literal("evidence:") + cast(Evidence.id, String)  # processing_key, in SQL
-    stuck = utcnow() - timedelta(seconds=current_app.config["JOB_TIMEOUT"])
+    key = literal(KEY_PREFIX) + cast(Evidence.id, String)  # processing_key, in SQL
     live = (db.select(Job.id).where(Job.key == key, Job.status.in_(ACTIVE), ~dead_condition(),
-                                    ~((Job.status == JobStatus.QUEUED) & (Job.created_at < stuck)))
+                                    ~((Job.status == JobStatus.QUEUED) & (Job.created_at < _stuck_before())))
             .exists())
     return db.session.scalars(_of_organization(organization_id, PROCESSING).where(~live)).all()
 
